@@ -1,0 +1,10 @@
+export { openStore, storeConfigFromEnv } from './open.js';
+export { openPgliteStore } from './pglite-store.js';
+export { openPostgresStore, redactUrl } from './postgres-store.js';
+export { migrate, schemaVersion, MIGRATIONS } from './migrate.js';
+export { acquireLock, LockHeldError } from './lock-file.js';
+export { StoreError } from './types.js';
+export type { Store, Queryable, Row, StoreKind } from './types.js';
+export type { StoreConfig } from './open.js';
+export type { Migration, MigrationResult } from './migrate.js';
+export { csvRow } from './csv-row.js';

@@ -1,0 +1,42 @@
+// PGlite runs here, off the main thread: its WebAssembly calls are synchronous and would otherwise
+// block the HTTP event loop for the length of every query.
+import { parentPort, workerData } from 'node:worker_threads';
+import { PGlite } from '@electric-sql/pglite';
+
+const DATE = 1082;
+const INT8 = 20;
+const db = new PGlite(workerData.dataDir, {
+  parsers: {
+    [DATE]: (v) => v,
+    [INT8]: (v) => Number(v),
+  },
+});
+
+function errorOf(e) {
+  return { message: e && e.message ? e.message : String(e), code: e && e.code, detail: e && e.detail, where: e && e.where };
+}
+
+parentPort.on('message', async (msg) => {
+  try {
+    if (msg.op === 'ready') {
+      await db.waitReady;
+      parentPort.postMessage({ id: msg.id, ok: true });
+    } else if (msg.op === 'query') {
+      const res = await db.query(msg.sql, msg.params ?? []);
+      parentPort.postMessage({ id: msg.id, ok: true, rows: res.rows });
+    } else if (msg.op === 'exec') {
+      await db.exec(msg.sql);
+      parentPort.postMessage({ id: msg.id, ok: true });
+    } else if (msg.op === 'copy') {
+      const res = await db.query(msg.sql, [], { blob: new Blob([msg.data]) });
+      parentPort.postMessage({ id: msg.id, ok: true, rowCount: res.affectedRows ?? 0 });
+    } else if (msg.op === 'close') {
+      await db.close();
+      parentPort.postMessage({ id: msg.id, ok: true });
+    } else {
+      parentPort.postMessage({ id: msg.id, ok: false, error: { message: `unknown op ${msg.op}` } });
+    }
+  } catch (e) {
+    parentPort.postMessage({ id: msg.id, ok: false, error: errorOf(e) });
+  }
+});
