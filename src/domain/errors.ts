@@ -21,7 +21,6 @@ export const DOMAIN_ERROR_CODES = Object.freeze({
   NORMA_ERR_PERIOD_PLAN_SPAN: 'five-year plan id does not span exactly five years',
   NORMA_ERR_PERIOD_KIND_INVALID: 'unknown period kind',
   NORMA_ERR_CALENDAR_INVALID: 'calendar definition has a bad field',
-  NORMA_ERR_CODE_INVALID: 'identifier code is empty or has characters outside [A-Za-z0-9_.-]',
   NORMA_ERR_TREE_NODE_INVALID: 'tree node has a missing or bad field',
   NORMA_ERR_TREE_DUPLICATE_CODE: 'two tree nodes share a code',
   NORMA_ERR_TREE_PARENT_UNKNOWN: 'tree node names a parent that is not in the tree',

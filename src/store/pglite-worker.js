@@ -6,6 +6,16 @@ import { PGlite } from '@electric-sql/pglite';
 const DATE = 1082;
 const INT8 = 20;
 const db = new PGlite(workerData.dataDir, {
+  // Bulk loads (the demo, imports) run far faster with room for the working set in shared buffers
+  // and without checkpoints in the middle; the WAL still makes every commit durable.
+  postgresqlconf: [
+    'shared_buffers = 256MB',
+    'maintenance_work_mem = 256MB',
+    'work_mem = 16MB',
+    'max_wal_size = 2GB',
+    'checkpoint_timeout = 30min',
+    ...(workerData.conf ?? []),
+  ],
   parsers: {
     [DATE]: (v) => v,
     [INT8]: (v) => Number(v),

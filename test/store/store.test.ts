@@ -92,7 +92,7 @@ describe('PGlite data directory lock', () => {
     const dir = mkdtempSync(join(tmpdir(), 'norma-lock-'));
     const first = await openPgliteStore(dir);
     try {
-      const err = await openPgliteStore(dir).catch((e) => e as Error);
+      const err = (await openPgliteStore(dir).catch((e: unknown) => e)) as Error;
       expect(err).toBeInstanceOf(Error);
       expect(err.message).toContain(`pid ${process.pid}`);
       expect(readFileSync(join(dir, 'norma.lock'), 'utf8').trim()).toBe(String(process.pid));

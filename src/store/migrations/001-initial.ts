@@ -10,7 +10,7 @@ create table organisation (
   org int primary key,
   code text not null unique,
   name text not null,
-  rest_weekdays int[] not null default '{0}',
+  rest_weekdays int[] not null default '{7}', -- ISO weekdays, 7 = Sunday,
   created_at timestamptz not null default now()
 );
 

@@ -1,0 +1,76 @@
+import type { FastifyError, FastifyInstance } from 'fastify';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { DomainError } from '../domain/errors.js';
+import { NormaError, type ErrorDetail } from '../services/errors.js';
+
+/** The one JSON shape of every error response. */
+export const ErrorBody = z
+  .object({
+    error: z.string().describe('stable error code, e.g. NORMA_ERR_NOT_FOUND'),
+    message: z.string(),
+    details: z.array(z.record(z.string(), z.unknown())),
+  })
+  .meta({ id: 'Error' });
+
+interface ZodIssueLike {
+  instancePath?: string;
+  message?: string;
+  params?: { issue?: { path?: (string | number)[]; message?: string } };
+}
+
+function validationDetails(err: FastifyError): ErrorDetail[] {
+  const where = err.validationContext ?? 'request';
+  return (err.validation ?? []).map((v) => {
+    const issue = (v as ZodIssueLike).params?.issue;
+    const path = issue?.path ?? [];
+    const field = path.length ? path.join('.') : (v as ZodIssueLike).instancePath?.replace(/^\//, '').replaceAll('/', '.') || where;
+    return { field, reason: issue?.message ?? v.message ?? 'invalid', in: where };
+  });
+}
+
+/**
+ * Shared root error handling: coded errors keep their status; schema failures become 400 with the
+ * fields named; anything unexpected is a 500 without internals in the body.
+ */
+export function registerErrorHandling(app: FastifyInstance): void {
+  app.setErrorHandler((err: FastifyError, req, reply) => {
+    if (err instanceof NormaError) {
+      return reply.code(err.status).send({ error: err.code, message: err.message, details: err.details });
+    }
+    if (err instanceof DomainError) {
+      const d = err.details as { field?: string };
+      return reply.code(400).send({
+        error: err.code,
+        message: err.message,
+        details: [{ ...err.details, field: d.field ?? 'input', reason: err.message }],
+      });
+    }
+    if (hasZodFastifySchemaValidationErrors(err) || err.validation) {
+      const details = validationDetails(err);
+      const first = details[0];
+      return reply.code(400).send({
+        error: 'NORMA_ERR_BAD_REQUEST',
+        message: first ? `invalid ${first.in} field ${first.field}: ${first.reason}` : 'invalid request',
+        details,
+      });
+    }
+    const status = err.statusCode ?? 500;
+    if (status >= 400 && status < 500) {
+      return reply.code(status).send({
+        error: status === 413 ? 'NORMA_ERR_TOO_LARGE' : 'NORMA_ERR_BAD_REQUEST',
+        message: err.message,
+        details: [],
+      });
+    }
+    req.log.error({ err }, 'unexpected error');
+    return reply.code(500).send({ error: 'NORMA_ERR_INTERNAL', message: 'internal error; see the server log', details: [] });
+  });
+  app.setNotFoundHandler((req, reply) =>
+    reply.code(404).send({
+      error: 'NORMA_ERR_NOT_FOUND',
+      message: `no route ${req.method} ${req.url.split('?')[0]}`,
+      details: [],
+    }),
+  );
+}

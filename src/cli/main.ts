@@ -1,0 +1,22 @@
+import { Command } from 'commander';
+import { NORMA_VERSION } from '../services/context.js';
+import { dbCommand, migrateCommand } from './db.js';
+import { demoCommand } from './demo.js';
+import { reportError } from './output.js';
+import { serveCommand } from './serve.js';
+
+/** The `norma` program with every command registered. Usage errors exit 1, --help exits 0. */
+export function normaProgram(): Command {
+  const program = new Command('norma')
+    .description('Norma: national economic planning and plan fulfilment')
+    .version(NORMA_VERSION)
+    .showHelpAfterError();
+  for (const c of [serveCommand(), demoCommand(), migrateCommand(), dbCommand()]) program.addCommand(c);
+  return program;
+}
+
+try {
+  await normaProgram().parseAsync(process.argv);
+} catch (e) {
+  process.exitCode = reportError(e);
+}

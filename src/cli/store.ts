@@ -1,0 +1,30 @@
+import { migrate, openStore, storeConfigFromEnv, type Store } from '../store/index.js';
+import { utcToday, type ServiceContext } from '../services/context.js';
+import { DEMO_ORG } from '../services/demo/load.js';
+
+/** Opens the configured store and brings its schema up to date. */
+export async function openMigratedStore(): Promise<Store> {
+  const store = await openStore(storeConfigFromEnv());
+  try {
+    await migrate(store);
+  } catch (e) {
+    await store.close();
+    throw e;
+  }
+  return store;
+}
+
+/** The service context the CLI and server act in: one organisation per store for now. */
+export function contextFor(store: Store): ServiceContext {
+  return { store, org: DEMO_ORG, today: utcToday };
+}
+
+/** Runs `work` with a migrated store and closes it afterwards, whatever happens. */
+export async function withStore<T>(work: (store: Store) => Promise<T>): Promise<T> {
+  const store = await openMigratedStore();
+  try {
+    return await work(store);
+  } finally {
+    await store.close();
+  }
+}

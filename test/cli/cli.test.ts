@@ -1,0 +1,100 @@
+// The `norma` command as a user runs it: the built CLI in a child process, on PGlite and PostgreSQL.
+import { afterAll, describe, expect, it } from 'vitest';
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { postgresUnavailable, throwawayDatabase } from '../support/stores.js';
+
+const root = new URL('../../', import.meta.url).pathname;
+const pgReason = await postgresUnavailable();
+if (pgReason) console.warn(`CLI tests: skipping the PostgreSQL half: ${pgReason}`);
+
+function norma(args: string[], env: Record<string, string | undefined>) {
+  const full = { ...process.env, ...env };
+  if (!env.DATABASE_URL) delete full.DATABASE_URL;
+  const r = spawnSync(process.execPath, [join(root, 'bin/norma.js'), ...args], { env: full, encoding: 'utf8', timeout: 120_000 });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+describe('norma command', () => {
+  it('--help lists the commands and exits 0; a usage error exits 1', () => {
+    const help = norma(['--help'], {});
+    expect(help.code).toBe(0);
+    for (const c of ['serve', 'demo', 'migrate', 'db']) expect(help.stdout).toContain(c);
+    expect(norma(['demo', '--help'], {}).stdout).toContain('--units');
+    const bad = norma(["demo", "--units", "0"], {});
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain('--units must be a whole number');
+    expect(norma(['no-such-command'], {}).code).toBe(1);
+  });
+});
+
+const kinds = ['pglite', 'postgres'] as const;
+for (const kind of kinds) {
+  describe.skipIf(kind === 'postgres' && pgReason !== null)(`norma demo, migrate and db info on ${kind}`, () => {
+    const dir = mkdtempSync(join(tmpdir(), 'norma-cli-'));
+    let env: Record<string, string | undefined> = { NORMA_DATA: dir };
+    let drop: (() => Promise<void>) | undefined;
+    afterAll(async () => {
+      await drop?.();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('loads a small demo, refuses to load over it, and reloads with --reset', async () => {
+      if (kind === 'postgres') {
+        const db = await throwawayDatabase();
+        drop = db.drop;
+        env = { DATABASE_URL: db.url };
+      }
+      const first = norma(['demo', '--seed', '3', '--units', '50'], env);
+      expect(first.stderr).toMatch(/demo loaded: seed=3 units=50 products=\d+ targets=\d+ reports=\d+/);
+      expect(first.code).toBe(0);
+      const again = norma(['demo', '--seed', '3', '--units', '50'], env);
+      expect(again.code).toBe(1);
+      expect(again.stderr).toContain('--reset');
+      const reset = norma(['demo', '--seed', '4', '--units', '60', '--reset'], env);
+      expect(reset.code).toBe(0);
+
+      const info = norma(['db', 'info', '--json'], env);
+      expect(info.code).toBe(0);
+      const parsed = JSON.parse(info.stdout);
+      expect(parsed).toMatchObject({ store: kind, schema_version: 1, rows: { organisation: 1, unit: 60 } });
+      expect(parsed.rows.report).toBeGreaterThan(0);
+
+      const migrate = norma(['migrate'], env);
+      expect(migrate.code).toBe(0);
+      expect(migrate.stdout).toContain('0001 initial: already_applied');
+    });
+
+    it('gives the same economy for the same seed', () => {
+      norma(['demo', '--seed', '9', '--units', '40', '--reset'], env);
+      const a = JSON.parse(norma(['db', 'info', '--json'], env).stdout).rows;
+      norma(['demo', '--seed', '9', '--units', '40', '--reset'], env);
+      const b = JSON.parse(norma(['db', 'info', '--json'], env).stdout).rows;
+      expect(a).toEqual(b);
+    });
+
+    it.skipIf(kind === 'postgres')('refuses a second process on a PGlite directory in use, naming the pid', async () => {
+      const child = spawn(process.execPath, [join(root, 'bin/norma.js'), 'serve', '--port', '0'], {
+        env: { ...process.env, NORMA_DATA: dir, DATABASE_URL: '' },
+        stdio: ['ignore', 'ignore', 'pipe'],
+      });
+      let err = '';
+      child.stderr!.on('data', (d) => (err += d));
+      const t0 = Date.now();
+      while (!err.includes('serving') && Date.now() - t0 < 60_000) await new Promise((r) => setTimeout(r, 100));
+      try {
+        expect(err).toContain('serving');
+        const second = norma(['db', 'info'], { NORMA_DATA: dir });
+        expect(second.code).toBe(1);
+        expect(second.stderr).toContain(`pid ${child.pid}`);
+      } finally {
+        const exited = new Promise((r) => child.on('exit', r));
+        child.kill('SIGTERM');
+        await exited;
+      }
+      expect(norma(['db', 'info'], { NORMA_DATA: dir }).code).toBe(0); // released on graceful stop
+    });
+  });
+}
