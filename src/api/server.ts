@@ -14,6 +14,9 @@ import { catalogueRoutes } from './routes/catalogue.js';
 import { healthRoutes } from './routes/health.js';
 import { periodRoutes } from './routes/periods.js';
 import { treeRoutes } from './routes/trees.js';
+import { reportRoutes } from './routes/reports.js';
+import { fulfilmentRoutes } from './routes/fulfilment.js';
+import { registerStream } from './live.js';
 
 export interface ServerOptions {
   readonly logger?: boolean;
@@ -24,7 +27,8 @@ export interface ServerOptions {
  * @example const app = await buildServer(ctx); await app.listen({ port: 8080, host: '127.0.0.1' });
  */
 export async function buildServer(ctx: ServiceContext, opts: ServerOptions = {}): Promise<FastifyInstance> {
-  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 8 * 1024 * 1024 });
+  // Live streams never end by themselves: close every connection on shutdown.
+  const app = Fastify({ logger: opts.logger ?? false, bodyLimit: 8 * 1024 * 1024, forceCloseConnections: true });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app);
@@ -45,6 +49,9 @@ export async function buildServer(ctx: ServiceContext, opts: ServerOptions = {})
   await typed.register(treeRoutes, { ctx });
   await typed.register(catalogueRoutes, { ctx });
   await typed.register(periodRoutes, { ctx });
+  await typed.register(reportRoutes, { ctx });
+  await typed.register(fulfilmentRoutes, { ctx });
+  registerStream(app, ctx);
   await app.ready();
   return app;
 }

@@ -1,5 +1,5 @@
 import { migrate, openStore, storeConfigFromEnv, type Store } from '../store/index.js';
-import { utcToday, type ServiceContext } from '../services/context.js';
+import { localToday, type ServiceContext } from '../services/context.js';
 import { DEMO_ORG } from '../services/demo/load.js';
 
 /** Opens the configured store and brings its schema up to date. */
@@ -16,7 +16,7 @@ export async function openMigratedStore(): Promise<Store> {
 
 /** The service context the CLI and server act in: one organisation per store for now. */
 export function contextFor(store: Store): ServiceContext {
-  return { store, org: DEMO_ORG, today: utcToday };
+  return { store, org: DEMO_ORG, today: () => localToday(540) };
 }
 
 /** Runs `work` with a migrated store and closes it afterwards, whatever happens. */

@@ -7,8 +7,10 @@ import type { Store } from '../store/index.js';
 export interface ServiceContext {
   readonly store: Store;
   readonly org: number;
-  /** Today's date (ISO) for deadlines and "to date" figures; injectable for tests and the demo. */
+  /** Today's date (ISO) in the organisation's time zone, for "to date" figures and future-date checks. */
   readonly today: () => string;
+  /** The current instant, for report timestamps and deadlines; injectable for tests. */
+  readonly now?: () => Date;
 }
 
 function readVersion(): string {
@@ -31,4 +33,12 @@ export const NORMA_VERSION: string = readVersion();
 /** Today's UTC date as an ISO string. */
 export function utcToday(): string {
   return new Date().toISOString().slice(0, 10);
+}
+
+/**
+ * Today's date at a fixed UTC offset (the organisation's time zone), as an ISO string.
+ * @example localToday(540) // the date in Pyongyang (UTC+9)
+ */
+export function localToday(utcOffsetMinutes: number, now: Date = new Date()): string {
+  return new Date(now.getTime() + utcOffsetMinutes * 60_000).toISOString().slice(0, 10);
 }

@@ -3,6 +3,9 @@ import { NormaError, notFound } from './errors.js';
 
 export type TreeName = 'sector' | 'region';
 
+/** The code of the root of both trees: the whole nation. */
+export const NATION = 'NATION';
+
 /** A node of a tree as the API shows it, down to units (kind `unit`). */
 export interface TreeNodeView {
   readonly code: string;

@@ -106,7 +106,8 @@ export interface DemoEconomy {
   readonly disruption: DemoDisruption;
 }
 
-export const NATION = 'NATION';
+export { NATION } from '../trees.js';
+import { NATION } from '../trees.js';
 export const PLAN_YEAR = 2026;
 /** Planned use of capacity: annual plans are set a little below what the units can make. */
 const PLAN_FACTOR = 0.92;
@@ -369,6 +370,8 @@ export interface DemoSeries {
 export interface DemoUnitReports {
   readonly unitId: number;
   readonly days: readonly string[];
+  /** Index of each reporting day in DemoReportCalendar.days. */
+  readonly dayIndex: readonly number[];
   readonly reportedAt: readonly string[];
   readonly late: Uint8Array;
   /** Sorted by product id, then kind: the order of the report table's key, so the key builds fast. */
@@ -469,7 +472,7 @@ export function demoUnitReports(economy: DemoEconomy, cal: DemoReportCalendar, u
     series.push({ productId: p.id, kind: 'consumption', milli });
   }
   series.sort((a, b) => a.productId - b.productId || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0));
-  return { unitId: u.id, days, reportedAt, late, series };
+  return { unitId: u.id, days, dayIndex: active, reportedAt, late, series };
 }
 
 /** Every report of units [from, to) as row objects, in the report table's key order. */

@@ -1,4 +1,7 @@
 import { csvRow, type Queryable, type Store } from '../../store/index.js';
+import { rebuildTargetCells } from '../fulfilment/target-cells.js';
+import { invalidateReportingModel } from '../reporting/model-cache.js';
+import { DemoCellAggregator } from './cells.js';
 import { DemoReportCalendar, demoUnitReports, generateDemo, milli, type DemoEconomy, type DemoOptions } from './generate.js';
 
 export const DEMO_ORG = 1;
@@ -79,32 +82,68 @@ export async function loadDemo(store: Store, options: DemoOptions, progress: Pro
     await loadModel(tx, economy);
     // Index after the bulk load: building the key once is several times faster than row by row.
     await tx.exec('alter table report drop constraint report_pkey');
+    await tx.exec('alter table report_current drop constraint report_current_pkey');
+    await tx.exec('drop index report_current_day');
     const cal = new DemoReportCalendar(economy);
-    const columns = ['org', 'unit_id', 'product_id', 'kind', 'day', 'version', 'quantity', 'reported_at', 'reported_by', 'note', 'late'];
+    const cells = new DemoCellAggregator(economy, cal.days);
+    const sumProducts = new Set(economy.products.filter((p) => p.aggregation === 'sum').map((p) => p.id));
+    const reportColumns = ['org', 'unit_id', 'product_id', 'kind', 'day', 'version', 'quantity', 'reported_at', 'reported_by', 'note', 'late'];
+    const currentColumns = ['org', 'unit_id', 'product_id', 'kind', 'day', 'version', 'quantity', 'late'];
     let lines: string[] = [];
+    let current: string[] = [];
+    // One COPY in flight while the next chunk is generated: PGlite works in its own thread.
+    let inFlight: Promise<unknown> = Promise.resolve();
     const flush = async () => {
       if (lines.length === 0) return;
-      await tx.copyFrom('report', columns, lines.join('\n') + '\n');
-      reports += lines.length;
+      const [a, b, n] = [lines.join('\n') + '\n', current.join('\n') + '\n', lines.length];
       lines = [];
-      progress('reports', reports, Math.max(estimate, reports));
+      current = [];
+      await inFlight;
+      inFlight = (async () => {
+        await tx.copyFrom('report', reportColumns, a);
+        await tx.copyFrom('report_current', currentColumns, b);
+        reports += n;
+        progress('reports', reports, Math.max(estimate, reports));
+      })();
     };
     for (let i = 0; i < economy.units.length; i++) {
       const r = demoUnitReports(economy, cal, i);
+      cells.add(i, r, r.dayIndex, sumProducts);
       for (const s of r.series) {
         const prefix = `${DEMO_ORG},${r.unitId},${s.productId},${s.kind},`;
         for (let k = 0; k < r.days.length; k++) {
-          lines.push(`${prefix}${r.days[k]},1,${milli(s.milli[k])},${r.reportedAt[k]},demo,,${r.late[k] ? 't' : 'f'}`);
+          const q = milli(s.milli[k]);
+          const late = r.late[k] ? 't' : 'f';
+          lines.push(`${prefix}${r.days[k]},1,${q},${r.reportedAt[k]},demo,,${late}`);
+          current.push(`${prefix}${r.days[k]},1,${q},${late}`);
         }
       }
       if (lines.length >= CHUNK_ROWS) await flush();
     }
     await flush();
+    await inFlight;
+    progress('cells', 0, 1);
+    let cellLines: string[] = [];
+    for (const line of cells.csvLines(DEMO_ORG)) {
+      cellLines.push(line);
+      if (cellLines.length >= CHUNK_ROWS) {
+        await tx.copyFrom('actual_cell', ['org', 'sector', 'region', 'product_id', 'kind', 'period', 'quantity', 'reports', 'late'], cellLines.join('\n') + '\n');
+        cellLines = [];
+      }
+    }
+    if (cellLines.length) {
+      await tx.copyFrom('actual_cell', ['org', 'sector', 'region', 'product_id', 'kind', 'period', 'quantity', 'reports', 'late'], cellLines.join('\n') + '\n');
+    }
+    await rebuildTargetCells({ store, org: DEMO_ORG, today: () => options.through }, tx);
+    progress('cells', 1, 1);
     progress('index', 0, 1);
     await tx.exec('alter table report add constraint report_pkey primary key (org, unit_id, product_id, kind, day, version)');
+    await tx.exec('alter table report_current add constraint report_current_pkey primary key (org, unit_id, product_id, kind, day)');
+    await tx.exec('create index report_current_day on report_current (org, day, product_id, kind)');
     progress('index', 1, 1);
   });
   await store.exec('analyze');
+  invalidateReportingModel({ store, org: DEMO_ORG, today: () => options.through });
   return {
     seed: options.seed,
     units: economy.units.length,
@@ -128,4 +167,5 @@ export async function resetStore(store: Store): Promise<void> {
     `select tablename as name from pg_tables where schemaname = current_schema() and tablename <> 'schema_migration'`,
   );
   if (tables.length) await store.exec(`truncate ${tables.map((t) => `"${t.name}"`).join(', ')} cascade`);
+  invalidateReportingModel({ store, org: DEMO_ORG, today: () => '' });
 }

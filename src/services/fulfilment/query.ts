@@ -1,0 +1,426 @@
+// Fulfilment of any node (or sector x region cut), product and period, from rolled-up cells only.
+import { isWorkingDay, type Calendar } from '../../domain/calendar.js';
+import { addDays } from '../../domain/iso-date.js';
+import { childPeriods, parsePeriod, type Period } from '../../domain/period.js';
+import { loadCalendar } from '../calendar.js';
+import type { ServiceContext } from '../context.js';
+import { NormaError } from '../errors.js';
+import { NATION } from '../trees.js';
+import { fromMicro, toMicro } from '../reporting/micro.js';
+import { reportingModel, type ReportingModel, type UnitInfo } from '../reporting/model-cache.js';
+
+/** Where a figure is taken: a node of one tree, a sector x region cut, or a unit. */
+export interface CellRef {
+  readonly sector: string;
+  readonly region: string;
+  /** The node code the answer names. */
+  readonly node: string;
+}
+
+export interface FulfilmentView {
+  readonly node: string;
+  readonly sector: string;
+  readonly region: string;
+  readonly product: string;
+  readonly period: string;
+  readonly target: string | null;
+  readonly actual: string;
+  readonly fulfilment: number | null;
+  readonly target_to_date: string | null;
+  readonly fulfilment_to_date: number | null;
+  readonly projected: string;
+  readonly projected_low: string;
+  readonly projected_high: string;
+  readonly units_total: number;
+  readonly units_fulfilled: number;
+}
+
+export interface FulfilmentQuery {
+  readonly tree?: 'sector' | 'region';
+  readonly node?: string;
+  readonly sector?: string;
+  readonly region?: string;
+  readonly product: string;
+  readonly period: string;
+}
+
+const Z80 = 1.2815515655446004; // two-sided 80 % interval
+
+function bad(field: string, reason: string): never {
+  throw new NormaError('NORMA_ERR_BAD_REQUEST', `${field}: ${reason}`, [{ field, reason }]);
+}
+
+/** Resolves the query's node or cut to a cell reference, checking codes against the trees. */
+export function resolveCell(model: ReportingModel, q: Pick<FulfilmentQuery, 'tree' | 'node' | 'sector' | 'region'>): CellRef {
+  const check = (code: string, tree: 'sector' | 'region', field: string) => {
+    if (code === NATION) return;
+    const n = model.nodes.get(code);
+    if (!n) throw new NormaError('NORMA_ERR_NOT_FOUND', `no ${tree} node ${JSON.stringify(code)}`, [{ field, reason: `unknown ${tree} node` }]);
+    if (n.tree !== tree) bad(field, `${code} is a ${n.tree}-tree node, not a ${tree}-tree node`);
+  };
+  if (q.sector !== undefined || q.region !== undefined) {
+    if (q.node !== undefined) bad('node', 'give either node (with tree) or sector and/or region, not both');
+    const sector = q.sector ?? NATION;
+    const region = q.region ?? NATION;
+    check(sector, 'sector', 'sector');
+    check(region, 'region', 'region');
+    return { sector, region, node: sector === NATION ? region : region === NATION ? sector : `${sector}@${region}` };
+  }
+  const node = q.node ?? NATION;
+  if (model.unitsByCode.has(node)) return { sector: node, region: node, node };
+  const tree = q.tree ?? 'sector';
+  check(node, tree, 'node');
+  return tree === 'sector' ? { sector: node, region: NATION, node } : { sector: NATION, region: node, node };
+}
+
+/** The units a cell covers. */
+export function unitsIn(model: ReportingModel, cell: CellRef): UnitInfo[] {
+  if (cell.sector === cell.region && model.unitsByCode.has(cell.sector)) return [model.unitsByCode.get(cell.sector)!];
+  const out: UnitInfo[] = [];
+  for (const u of model.unitsByCode.values()) {
+    if (cell.sector !== NATION && !u.sectorChain.includes(cell.sector)) continue;
+    if (cell.region !== NATION && !u.regionChain.includes(cell.region)) continue;
+    out.push(u);
+  }
+  return out;
+}
+
+function hasDayCells(model: ReportingModel, cell: CellRef): boolean {
+  const depth = (c: string) => (c === NATION ? 0 : (model.nodes.get(c)?.depth ?? 99));
+  return (cell.sector === NATION && depth(cell.region) <= 1) || (cell.region === NATION && depth(cell.sector) <= 1);
+}
+
+/** Stored periods that tile `p`: months for quarters, halves and years' parts; days for weeks. */
+function storedParts(p: Period): Period[] {
+  switch (p.kind) {
+    case 'day':
+    case 'month':
+    case 'year':
+      return [p];
+    case 'week':
+      return [...childPeriods(p)];
+    case 'quarter':
+      return [...childPeriods(p)];
+    case 'half':
+      return childPeriods(p).flatMap((q) => [...childPeriods(q)]);
+    case 'plan':
+      return [...childPeriods(p)];
+  }
+}
+
+class Figures {
+  constructor(
+    private readonly ctx: ServiceContext,
+    private readonly model: ReportingModel,
+    private readonly cal: Calendar,
+    private readonly productId: number,
+  ) {}
+
+  /** Actual output of the cell in each stored part, in millionths. */
+  async actual(cell: CellRef, parts: readonly Period[], units: readonly UnitInfo[]): Promise<Map<string, bigint>> {
+    const out = new Map<string, bigint>(parts.map((p) => [p.id, 0n]));
+    const days = parts.filter((p) => p.kind === 'day').map((p) => p.id);
+    const others = parts.filter((p) => p.kind !== 'day').map((p) => p.id);
+    const cellPeriods = [...others, ...(hasDayCells(this.model, cell) ? days : [])];
+    if (cellPeriods.length) {
+      const rows = await this.ctx.store.query<{ period: string; q: string }>(
+        `select period, quantity::text as q from actual_cell
+          where org = $1 and sector = $2 and region = $3 and product_id = $4 and kind = 'output' and period = any($5)`,
+        [this.ctx.org, cell.sector, cell.region, this.productId, cellPeriods],
+      );
+      for (const r of rows) out.set(r.period, toMicro(r.q));
+    }
+    if (days.length && !hasDayCells(this.model, cell)) {
+      // Deeper nodes keep no day cells: their few units' figures in force are summed instead.
+      const rows = await this.ctx.store.query<{ day: string; q: string }>(
+        `select day, sum(quantity)::text as q from report_current
+          where org = $1 and product_id = $2 and kind = 'output' and day = any($3::date[]) and unit_id = any($4::int[])
+          group by day`,
+        [this.ctx.org, this.productId, days, units.map((u) => u.id)],
+      );
+      for (const r of rows) out.set(r.day, toMicro(r.q));
+    }
+    return out;
+  }
+
+  /** Target of the cell for a month or year, or null when the plan sets none. */
+  async periodTargets(cell: CellRef, periods: readonly string[]): Promise<Map<string, bigint>> {
+    const rows = await this.ctx.store.query<{ period: string; q: string }>(
+      `select period, quantity::text as q from target_cell
+        where org = $1 and sector = $2 and region = $3 and product_id = $4 and period = any($5)`,
+      [this.ctx.org, cell.sector, cell.region, this.productId, periods],
+    );
+    const out = new Map(rows.map((r) => [r.period, toMicro(r.q)]));
+    if (cell.sector === NATION && cell.region === NATION) {
+      // Years beyond the annual plans: the five-year plan's national targets.
+      const missing = periods.filter((p) => !out.has(p) && /^\d{4}$/.test(p));
+      if (missing.length) {
+        const fyp = await this.ctx.store.query<{ period: string; q: string }>(
+          `select t.period, t.quantity::text as q from target t
+             join plan p on p.org = t.org and p.code = t.plan and p.period ~ '^[0-9]{4}-[0-9]{4}$'
+             join (select plan, max(version) as version from plan_version where org = $1 and status in ('approved', 'revised') group by plan) v
+               on v.plan = t.plan and v.version = t.version
+            where t.org = $1 and t.node = $2 and t.product = $3 and t.period = any($4)`,
+          [this.ctx.org, NATION, this.model.productsById.get(this.productId)!.code, missing],
+        );
+        for (const r of fyp) out.set(r.period, toMicro(r.q));
+      }
+    }
+    return out;
+  }
+
+  /** Working-day share of a day in its month, for splitting month targets into days. */
+  dayShare(day: string, chain: readonly string[]): number {
+    if (!isWorkingDay(this.cal, day, chain)) return 0;
+    const month = parsePeriod(`${day.slice(0, 4)}-M${day.slice(5, 7)}`);
+    if (!month.ok) return 0;
+    let n = 0;
+    for (let d = month.value.start; d <= month.value.end; d = addDays(d, 1)) if (isWorkingDay(this.cal, d, chain)) n++;
+    return n ? 1 / n : 0;
+  }
+}
+
+function monthOf(day: string): string {
+  return `${day.slice(0, 4)}-M${day.slice(5, 7)}`;
+}
+
+/**
+ * Target and actual of the cell for the period, to date (through yesterday), and projected to the
+ * period end with an 80 % interval from the spread of daily fulfilment so far.
+ * @example await fulfilment(ctx, { tree: 'region', node: 'P-SPY', product: 'cement', period: '2026' })
+ */
+export async function fulfilment(ctx: ServiceContext, q: FulfilmentQuery): Promise<FulfilmentView> {
+  const model = await reportingModel(ctx);
+  const cell = resolveCell(model, q);
+  return fulfilmentOf(ctx, model, await loadCalendar(ctx), cell, q.product, q.period);
+}
+
+/** The node's own figure and each child's (units included) for the same product and period. */
+export async function fulfilmentChildren(ctx: ServiceContext, q: FulfilmentQuery): Promise<{ node: FulfilmentView; children: FulfilmentView[] }> {
+  const model = await reportingModel(ctx);
+  const cal = await loadCalendar(ctx);
+  const cell = resolveCell(model, q);
+  const node = await fulfilmentOf(ctx, model, cal, cell, q.product, q.period);
+  const childCells: CellRef[] = [];
+  const product = model.productsByCode.get(q.product)!;
+  if (!(cell.sector === cell.region && model.unitsByCode.has(cell.sector))) {
+    // Children along the tree asked for: the side that is not the nation, or the sector side by default.
+    const side: 'sector' | 'region' = q.tree ?? (cell.sector !== NATION || cell.region === NATION ? 'sector' : 'region');
+    const parent = side === 'sector' ? cell.sector : cell.region;
+    for (const [code, n] of model.nodes) {
+      if (n.tree === side && n.parent === parent && code !== NATION) {
+        childCells.push(side === 'sector' ? { sector: code, region: cell.region, node: code } : { sector: cell.sector, region: code, node: code });
+      }
+    }
+    for (const u of unitsIn(model, cell)) {
+      const chain = side === 'sector' ? u.sectorChain : u.regionChain;
+      if ((chain[0] ?? NATION) === parent && u.outputs.has(product.id)) childCells.push({ sector: u.code, region: u.code, node: u.code });
+    }
+  }
+  const children: FulfilmentView[] = [];
+  for (const c of childCells) {
+    const f = await fulfilmentOf(ctx, model, cal, c, q.product, q.period);
+    if (f.units_total > 0) children.push(f);
+  }
+  return { node, children };
+}
+
+async function fulfilmentOf(ctx: ServiceContext, model: ReportingModel, cal: Calendar, cell: CellRef, productCode: string, periodId: string): Promise<FulfilmentView> {
+  const product = model.productsByCode.get(productCode);
+  if (!product) throw new NormaError('NORMA_ERR_NOT_FOUND', `no product ${JSON.stringify(productCode)}`, [{ field: 'product', reason: 'unknown product' }]);
+  if (product.aggregation !== 'sum') {
+    bad('product', `${productCode} is a progress indicator (weighted mean); fulfilment is computed for physical output only`);
+  }
+  const parsed = parsePeriod(periodId);
+  if (!parsed.ok) throw parsed.error;
+  const period = parsed.value;
+  const figures = new Figures(ctx, model, cal, product.id);
+  const units = unitsIn(model, cell).filter((u) => u.outputs.has(product.id));
+  const through = addDays(ctx.today(), -1);
+  const regionChain = cell.region === NATION ? [] : cell.region === cell.sector ? [...(model.unitsByCode.get(cell.region)?.regionChain ?? [])].reverse() : chainOf(model, cell.region);
+
+  // Actuals: from stored parts of the period.
+  const parts = storedParts(period);
+  const actualParts = await figures.actual(cell, parts, units);
+  let actual = 0n;
+  for (const v of actualParts.values()) actual += v;
+
+  // Targets: months and years from target cells; days split their month's target over working days.
+  const targets = await figures.periodTargets(cell, targetPeriods(parts));
+  const { target, toDate } = planned(parts, targets, through, figures, regionChain);
+  const dayTarget = (d: string): number => {
+    const t = targets.get(monthOf(d));
+    return t === undefined ? NaN : Number(t) * figures.dayShare(d, regionChain);
+  };
+
+  const actualNum = Number(actual);
+  const ratio = (a: number, t: number | null) => (t === null || t <= 0 ? null : a / t);
+  // Projection: closed periods are what they are; open ones run at the rate so far, with an 80 %
+  // interval from the spread of the daily rate.
+  let projected = actualNum;
+  let low = actualNum;
+  let high = actualNum;
+  if (period.end > through && target !== null && toDate !== null && toDate > 0) {
+    const remaining = Math.max(0, target - toDate);
+    const rate = actualNum / toDate;
+    const spread = await dailySpread(ctx, model, figures, cell, units, period, through, dayTarget);
+    projected = actualNum + remaining * rate;
+    const sd = remaining * spread;
+    low = Math.max(actualNum, projected - Z80 * sd);
+    high = projected + Z80 * sd;
+  } else if (period.start > through && target !== null) {
+    projected = low = high = 0;
+  }
+  const { total, fulfilled } = await unitsFulfilled(ctx, units, product.id, parts, through, figures);
+  const micro = (x: number) => fromMicro(BigInt(Math.round(x)));
+  return {
+    node: cell.node,
+    sector: cell.sector,
+    region: cell.region,
+    product: productCode,
+    period: period.id,
+    target: target === null ? null : micro(target),
+    actual: fromMicro(actual),
+    fulfilment: ratio(actualNum, target),
+    target_to_date: toDate === null ? null : micro(toDate),
+    fulfilment_to_date: ratio(actualNum, toDate),
+    projected: micro(projected),
+    projected_low: micro(low),
+    projected_high: micro(high),
+    units_total: total,
+    units_fulfilled: fulfilled,
+  };
+}
+
+function chainOf(model: ReportingModel, code: string): string[] {
+  const out: string[] = [];
+  for (let c: string | null | undefined = code; c && c !== NATION; c = model.nodes.get(c)?.parent) out.unshift(c);
+  return out;
+}
+
+function monthToDate(m: Period, through: string, monthTarget: number, figures: Figures, chain: readonly string[]): number {
+  let share = 0;
+  for (let d = m.start; d <= through && d <= m.end; d = addDays(d, 1)) share += figures.dayShare(d, chain);
+  return monthTarget * share;
+}
+
+/** Relative spread (sd / mean) of per-day fulfilment over the last 30 elapsed days, scaled per day. */
+async function dailySpread(
+  ctx: ServiceContext, model: ReportingModel, figures: Figures, cell: CellRef, units: readonly UnitInfo[],
+  period: Period, through: string, dayTarget: (d: string) => number,
+): Promise<number> {
+  const days: Period[] = [];
+  for (let d = addDays(through, -29); d <= through; d = addDays(d, 1)) {
+    if (d < period.start && period.kind !== 'day') continue;
+    const p = parsePeriod(d);
+    if (p.ok) days.push(p.value);
+  }
+  if (days.length < 3) return 0.1;
+  const actual = await figures.actual(cell, days, units);
+  const ratios: number[] = [];
+  for (const d of days) {
+    const t = dayTarget(d.id);
+    if (t > 0) ratios.push(Number(actual.get(d.id) ?? 0n) / t);
+  }
+  if (ratios.length < 3) return 0.1;
+  const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
+  const sd = Math.sqrt(ratios.reduce((a, b) => a + (b - mean) ** 2, 0) / (ratios.length - 1));
+  // Days are not independent (a bad week persists): treat the remaining stretch as ~sqrt(n) blocks.
+  return mean > 0 ? sd / Math.sqrt(Math.max(1, Math.sqrt(ratios.length))) : 0.1;
+}
+
+/** The month and year ids whose targets a period's stored parts need. */
+function targetPeriods(parts: readonly Period[]): string[] {
+  const ids = new Set<string>();
+  for (const p of parts) {
+    if (p.kind === 'day') ids.add(monthOf(p.id));
+    else ids.add(p.id);
+    if (p.kind === 'year') for (const m of monthsOf(p)) ids.add(m.id);
+  }
+  return [...ids];
+}
+
+function monthsOf(year: Period): Period[] {
+  return childPeriods(year).flatMap((h) => childPeriods(h).flatMap((q) => [...childPeriods(q)]));
+}
+
+/**
+ * Target of the stored parts and the share due by `through` (in millionths, as doubles); null when the
+ * plan sets no target for some part.
+ */
+function planned(parts: readonly Period[], targets: ReadonlyMap<string, bigint>, through: string, figures: Figures, chain: readonly string[]): { target: number | null; toDate: number | null } {
+  const month = (id: string) => {
+    const t = targets.get(id);
+    return t === undefined ? NaN : Number(t);
+  };
+  let target = 0;
+  let toDate = 0;
+  for (const p of parts) {
+    let t: number;
+    let td: number;
+    if (p.kind === 'day') {
+      t = month(monthOf(p.id)) * figures.dayShare(p.id, chain);
+      td = p.id <= through ? t : 0;
+    } else if (p.kind === 'month') {
+      t = month(p.id);
+      td = p.end <= through ? t : p.start > through ? 0 : monthToDate(p, through, t, figures, chain);
+    } else {
+      t = month(p.id);
+      if (p.end <= through) td = t;
+      else if (p.start > through) td = 0;
+      else td = monthsOf(p).reduce((acc, m) => acc + (m.end <= through ? month(m.id) : m.start > through ? 0 : monthToDate(m, through, month(m.id), figures, chain)), 0);
+    }
+    target += t;
+    toDate += td;
+  }
+  return { target: Number.isNaN(target) ? null : target, toDate: Number.isNaN(toDate) ? null : toDate };
+}
+
+/** Units making the product under the cell, and how many are at or above 100 % (of the target to date while open). */
+async function unitsFulfilled(
+  ctx: ServiceContext, units: readonly UnitInfo[], productId: number, parts: readonly Period[], through: string, figures: Figures,
+): Promise<{ total: number; fulfilled: number }> {
+  if (units.length === 0) return { total: 0, fulfilled: 0 };
+  const ids = units.map((u) => u.id);
+  const codes = units.map((u) => u.code);
+  const days = parts.filter((p) => p.kind === 'day').map((p) => p.id);
+  const others = parts.filter((p) => p.kind !== 'day').map((p) => p.id);
+  const actual = new Map<string, number>();
+  if (days.length) {
+    const rows = await ctx.store.query<{ unit_id: number; q: string }>(
+      `select unit_id, sum(quantity)::text as q from report_current
+        where org = $1 and product_id = $2 and kind = 'output' and day = any($3::date[]) and unit_id = any($4::int[]) group by unit_id`,
+      [ctx.org, productId, days, ids],
+    );
+    const codeOf = new Map(units.map((u) => [u.id, u.code]));
+    for (const r of rows) actual.set(codeOf.get(r.unit_id)!, Number(toMicro(r.q)));
+  }
+  if (others.length) {
+    const rows = await ctx.store.query<{ unit: string; q: string }>(
+      `select sector as unit, sum(quantity)::text as q from actual_cell
+        where org = $1 and sector = any($2::text[]) and region = sector and product_id = $3 and kind = 'output' and period = any($4)
+        group by sector`,
+      [ctx.org, codes, productId, others],
+    );
+    for (const r of rows) actual.set(r.unit, (actual.get(r.unit) ?? 0) + Number(toMicro(r.q)));
+  }
+  const targetRows = await ctx.store.query<{ unit: string; period: string; q: string }>(
+    `select sector as unit, period, quantity::text as q from target_cell
+      where org = $1 and sector = any($2::text[]) and region = sector and product_id = $3 and period = any($4)`,
+    [ctx.org, codes, productId, targetPeriods(parts)],
+  );
+  const targets = new Map<string, Map<string, bigint>>();
+  for (const r of targetRows) {
+    const m = targets.get(r.unit) ?? new Map<string, bigint>();
+    m.set(r.period, toMicro(r.q));
+    targets.set(r.unit, m);
+  }
+  let fulfilled = 0;
+  for (const u of units) {
+    const t = targets.get(u.code);
+    if (!t) continue;
+    const { toDate } = planned(parts, t, through, figures, [...u.regionChain].reverse());
+    if (toDate !== null && toDate > 0 && (actual.get(u.code) ?? 0) >= toDate) fulfilled++;
+  }
+  return { total: units.length, fulfilled };
+}
