@@ -20,7 +20,11 @@ function newest(dir) {
 
 const sourceTime = Math.max(newest(join(root, 'src')), newest(join(root, 'bench')),
   statSync(join(root, 'tsconfig.json')).mtimeMs, statSync(join(root, 'tsconfig.build.json')).mtimeMs);
-if (existsSync(stamp) && statSync(stamp).mtimeMs >= sourceTime) process.exit(0);
+const template = () => execFileSync(process.execPath, [join(root, 'scripts', 'pglite-template.mjs')], { stdio: 'inherit' });
+if (existsSync(stamp) && statSync(stamp).mtimeMs >= sourceTime) {
+  template();
+  process.exit(0);
+}
 
 let tsc;
 try {
@@ -34,4 +38,5 @@ process.stderr.write('norma: building dist/ ... ');
 execFileSync(process.execPath, [tsc, '-p', join(root, 'tsconfig.build.json')], { stdio: 'inherit' });
 const { writeFileSync } = await import('node:fs');
 writeFileSync(stamp, new Date().toISOString() + '\n');
+template();
 process.stderr.write(`done in ${Date.now() - t0} ms\n`);

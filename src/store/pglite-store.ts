@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { join, resolve } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { acquireLock } from './lock-file.js';
@@ -76,6 +78,23 @@ function queryableOver(channel: WorkerChannel): Queryable {
   };
 }
 
+/** The empty data-directory template for the installed PGlite, if the build made one. */
+function pgliteTemplate(): string | undefined {
+  let version: string;
+  try {
+    const require = createRequire(import.meta.url);
+    version = (require(join(require.resolve('@electric-sql/pglite').split('/dist/')[0], 'package.json')) as { version: string }).version;
+  } catch {
+    return undefined;
+  }
+  // From dist/src/store the template is two levels up; from src/store (tests) it is in dist/.
+  for (const rel of [`../../pglite-template-${version}.tar`, `../../dist/pglite-template-${version}.tar`]) {
+    const p = fileURLToPath(new URL(rel, import.meta.url));
+    if (existsSync(p)) return p;
+  }
+  return undefined;
+}
+
 /**
  * Opens the embedded PGlite store in `dataDir` (created if missing), in a worker thread, holding
  * `dataDir/norma.lock` so a second process on the same directory is refused.
@@ -88,7 +107,7 @@ export async function openPgliteStore(dataDir: string): Promise<Store> {
   let worker: Worker | undefined;
   try {
     worker = new Worker(new URL('./pglite-worker.js', import.meta.url), {
-      workerData: { dataDir: join(dir, 'pgdata') },
+      workerData: { dataDir: join(dir, 'pgdata'), template: pgliteTemplate() },
     });
     const channel = new WorkerChannel(worker);
     await channel.call({ op: 'ready' });

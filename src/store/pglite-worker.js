@@ -2,10 +2,16 @@
 // block the HTTP event loop for the length of every query.
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 
 const DATE = 1082;
 const INT8 = 20;
+// A new store starts from the empty template made at build time (when there is one) instead of initdb.
+const fresh = !existsSync(join(workerData.dataDir, 'PG_VERSION'));
+const loadDataDir = fresh && workerData.template ? new Blob([readFileSync(workerData.template)]) : undefined;
 const db = new PGlite(workerData.dataDir, {
+  loadDataDir,
   // Bulk loads (the demo, imports) run far faster with room for the working set in shared buffers
   // and without checkpoints in the middle; the WAL still makes every commit durable.
   postgresqlconf: [

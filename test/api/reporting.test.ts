@@ -171,6 +171,25 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect((await get(`/api/fulfilment?tree=region&node=NOPE&product=${product}&period=2026`)).status).toBe(404);
     });
 
+    it('completeness counts due output reports by working day and timeliness counts late ones', async () => {
+      const u = (await get(`/api/completeness?node=${unit}&period=2026-M02`)).body;
+      const products = (await get(`/api/units/${unit}`)).body.products.length;
+      const working = (await get(`/api/periods/2026-M02?region=${county}`)).body.working_day_count;
+      const everyDay = (await store.query<{ e: boolean }>('select works_every_day as e from unit where code = $1', [unit]))[0].e;
+      expect(u.expected).toBe((everyDay ? 28 : working) * products);
+      expect(u.received).toBe(u.expected); // the demo reports every day due
+      expect(u.completeness).toBe(1);
+      expect(u.on_time).toBeLessThanOrEqual(u.received);
+      const nation = (await get('/api/completeness?period=2026-M02')).body;
+      const [{ late }] = await store.query<{ late: number }>(
+        `select count(*) filter (where late) as late from report_current where kind = 'output' and day between '2026-02-01' and '2026-02-28'`);
+      expect(nation.received - nation.on_time).toBe(late);
+      expect(nation.timeliness).toBeCloseTo(nation.on_time / nation.received, 12);
+      const open = (await get('/api/completeness?period=2026-M03')).body;
+      expect(open.through).toBe('2026-03-10');
+      expect((await get('/api/completeness?period=2026-M99')).status).toBe(400);
+    });
+
     it('pushes changed figures to /api/stream within a second of a report', async () => {
       const controller = new AbortController();
       const res = await fetch(`${base}/api/stream`, { signal: controller.signal });

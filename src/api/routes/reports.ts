@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../services/context.js';
 import { reportHistory } from '../../services/reporting/history.js';
+import { completeness } from '../../services/reporting/completeness.js';
 import { submitReports } from '../../services/reporting/submit.js';
 import { publishCells } from '../live.js';
 import { ErrorBody } from '../errors.js';
@@ -83,5 +84,38 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       },
     },
     async (req) => ({ versions: await reportHistory(ctx, req.query) }),
+  );
+
+  app.get(
+    '/api/completeness',
+    {
+      schema: {
+        tags: ['reporting'],
+        summary: 'Completeness and timeliness of output reports for a node and period, to date',
+        description: 'expected = working days (every day for units that work every day) x unit-products, through yesterday; a report is late after the unit\'s daily deadline.',
+        querystring: z.object({
+          tree: z.enum(['sector', 'region']).optional(),
+          node: z.string().min(1).optional(),
+          sector: z.string().min(1).optional(),
+          region: z.string().min(1).optional(),
+          period: z.string().min(1),
+        }),
+        response: {
+          200: z.object({
+            node: z.string(),
+            period: z.string(),
+            through: z.string().nullable(),
+            expected: z.number().int(),
+            received: z.number().int(),
+            on_time: z.number().int(),
+            completeness: z.number().nullable(),
+            timeliness: z.number().nullable(),
+          }),
+          400: ErrorBody,
+          404: ErrorBody,
+        },
+      },
+    },
+    async (req) => completeness(ctx, req.query),
   );
 };

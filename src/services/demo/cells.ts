@@ -1,6 +1,7 @@
 // Actual cells for the demo's bulk load, summed per series with typed arrays: the same cells that
 // submitReports keeps incrementally (see reporting/cells.ts), computed in one pass.
 import { NATION } from '../trees.js';
+import { nodeCells } from '../reporting/cells.js';
 import type { DemoEconomy, DemoUnitReports } from './generate.js';
 import { milli } from './generate.js';
 
@@ -32,17 +33,14 @@ export class DemoCellAggregator {
   /** Adds one unit's reports; `dayIndex[k]` is the index in `days` of the unit's k-th reporting day. */
   add(unitIndex: number, r: DemoUnitReports, dayIndex: readonly number[], sumProducts: ReadonlySet<number>): void {
     const u = this.economy.units[unitIndex];
-    const sectors = [...this.chain('sector', u.sector), NATION];
-    const regions = [...this.chain('region', u.region), NATION];
-    const combos: [string, string][] = [[u.code, u.code]];
-    for (const s of sectors) for (const g of regions) combos.push([s, g]);
-    const dayCombos: [string, string][] = [
-      [sectors[sectors.length - 2] ?? NATION, NATION],
-      [NATION, regions[regions.length - 2] ?? NATION],
-      [NATION, NATION],
-    ];
+    const sectorChain = this.chain('sector', u.sector);
+    const regionChain = this.chain('region', u.region);
+    const combos = nodeCells({ sectorChain, regionChain });
+    const dayCombos: [string, string][] = [[NATION, NATION]];
+    if (sectorChain.length) dayCombos.push([sectorChain[sectorChain.length - 1], NATION]);
+    if (regionChain.length) dayCombos.push([NATION, regionChain[regionChain.length - 1]]);
     for (const s of r.series) {
-      if (!sumProducts.has(s.productId)) continue;
+      if (s.kind !== 'output' || !sumProducts.has(s.productId)) continue;
       const months = new Float64Array(12);
       const monthReports = new Int32Array(12);
       const monthLate = new Int32Array(12);
@@ -55,6 +53,10 @@ export class DemoCellAggregator {
         year += s.milli[k];
       }
       const y = r.days.length ? r.days[0].slice(0, 4) : '';
+      for (let m = 0; m < 12; m++) {
+        if (monthReports[m] === 0) continue;
+        this.addPeriod(`${u.code}|${u.code}|${s.productId}|${s.kind}|${y}-M${String(m + 1).padStart(2, '0')}`, months[m], monthReports[m], monthLate[m]);
+      }
       for (const [sec, reg] of combos) {
         for (let m = 0; m < 12; m++) {
           if (monthReports[m] === 0) continue;

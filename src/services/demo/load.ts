@@ -45,8 +45,8 @@ async function loadModel(tx: Queryable, e: DemoEconomy): Promise<void> {
     e.products.map((p) => [org, p.id, p.code, p.name, p.unit, p.aggregation, p.goal, p.sector, p.labourPerUnit, p.referencePrice]));
   await copyRows(tx, 'technology', ['org', 'input', 'output', 'coefficient'],
     e.technology.map((t) => [org, t.input, t.output, t.coefficient]));
-  await copyRows(tx, 'unit', ['org', 'id', 'code', 'name', 'kind', 'sector', 'region', 'workers'],
-    e.units.map((u) => [org, u.id, u.code, u.name, u.kind, u.sector, u.region, u.workers]));
+  await copyRows(tx, 'unit', ['org', 'id', 'code', 'name', 'kind', 'sector', 'region', 'workers', 'works_every_day'],
+    e.units.map((u) => [org, u.id, u.code, u.name, u.kind, u.sector, u.region, u.workers, u.continuous]));
   const unitProducts: unknown[][] = [];
   for (const u of e.units) {
     for (const o of u.outputs) unitProducts.push([org, u.code, o.product, 'output', o.capacity.toFixed(3)]);

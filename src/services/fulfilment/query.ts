@@ -85,6 +85,15 @@ export function unitsIn(model: ReportingModel, cell: CellRef): UnitInfo[] {
   return out;
 }
 
+function isUnitCell(model: ReportingModel, cell: CellRef): boolean {
+  return cell.sector === cell.region && model.unitsByCode.has(cell.sector);
+}
+
+/** A node of one tree (the other side the nation): the cells kept for it directly. */
+function isNodeCell(model: ReportingModel, cell: CellRef): boolean {
+  return !isUnitCell(model, cell) && (cell.sector === NATION || cell.region === NATION);
+}
+
 function hasDayCells(model: ReportingModel, cell: CellRef): boolean {
   const depth = (c: string) => (c === NATION ? 0 : (model.nodes.get(c)?.depth ?? 99));
   return (cell.sector === NATION && depth(cell.region) <= 1) || (cell.region === NATION && depth(cell.sector) <= 1);
@@ -120,18 +129,39 @@ class Figures {
   async actual(cell: CellRef, parts: readonly Period[], units: readonly UnitInfo[]): Promise<Map<string, bigint>> {
     const out = new Map<string, bigint>(parts.map((p) => [p.id, 0n]));
     const days = parts.filter((p) => p.kind === 'day').map((p) => p.id);
-    const others = parts.filter((p) => p.kind !== 'day').map((p) => p.id);
-    const cellPeriods = [...others, ...(hasDayCells(this.model, cell) ? days : [])];
-    if (cellPeriods.length) {
-      const rows = await this.ctx.store.query<{ period: string; q: string }>(
-        `select period, quantity::text as q from actual_cell
-          where org = $1 and sector = $2 and region = $3 and product_id = $4 and kind = 'output' and period = any($5)`,
-        [this.ctx.org, cell.sector, cell.region, this.productId, cellPeriods],
-      );
-      for (const r of rows) out.set(r.period, toMicro(r.q));
+    const dayCells = hasDayCells(this.model, cell);
+    if (isNodeCell(this.model, cell)) {
+      const periods = [...parts.filter((p) => p.kind !== 'day').map((p) => p.id), ...(dayCells ? days : [])];
+      if (periods.length) {
+        const rows = await this.ctx.store.query<{ period: string; q: string }>(
+          `select period, quantity::text as q from actual_cell
+            where org = $1 and sector = $2 and region = $3 and product_id = $4 and kind = 'output' and period = any($5)`,
+          [this.ctx.org, cell.sector, cell.region, this.productId, periods],
+        );
+        for (const r of rows) out.set(r.period, toMicro(r.q));
+      }
+    } else {
+      // A unit, or a sector x region cut: the month cells of its units (years are their months).
+      const months = new Map<string, string>();
+      for (const p of parts) {
+        if (p.kind === 'month') months.set(p.id, p.id);
+        else if (p.kind === 'year') for (const m of monthsOf(p)) months.set(m.id, p.id);
+      }
+      if (months.size && units.length) {
+        const rows = await this.ctx.store.query<{ period: string; q: string }>(
+          `select period, sum(quantity)::text as q from actual_cell
+            where org = $1 and sector = any($2::text[]) and region = sector and product_id = $3 and kind = 'output' and period = any($4)
+            group by period`,
+          [this.ctx.org, units.map((u) => u.code), this.productId, [...months.keys()]],
+        );
+        for (const r of rows) {
+          const part = months.get(r.period)!;
+          out.set(part, (out.get(part) ?? 0n) + toMicro(r.q));
+        }
+      }
     }
-    if (days.length && !hasDayCells(this.model, cell)) {
-      // Deeper nodes keep no day cells: their few units' figures in force are summed instead.
+    if (days.length && !dayCells && units.length) {
+      // Deeper nodes keep no day cells: their units' figures in force are summed instead.
       const rows = await this.ctx.store.query<{ day: string; q: string }>(
         `select day, sum(quantity)::text as q from report_current
           where org = $1 and product_id = $2 and kind = 'output' and day = any($3::date[]) and unit_id = any($4::int[])
@@ -144,12 +174,19 @@ class Figures {
   }
 
   /** Target of the cell for a month or year, or null when the plan sets none. */
-  async periodTargets(cell: CellRef, periods: readonly string[]): Promise<Map<string, bigint>> {
-    const rows = await this.ctx.store.query<{ period: string; q: string }>(
-      `select period, quantity::text as q from target_cell
-        where org = $1 and sector = $2 and region = $3 and product_id = $4 and period = any($5)`,
-      [this.ctx.org, cell.sector, cell.region, this.productId, periods],
-    );
+  async periodTargets(cell: CellRef, periods: readonly string[], units: readonly UnitInfo[]): Promise<Map<string, bigint>> {
+    const cut = !isNodeCell(this.model, cell) && !isUnitCell(this.model, cell);
+    const rows = cut
+      ? await this.ctx.store.query<{ period: string; q: string }>(
+          `select period, sum(quantity)::text as q from target_cell
+            where org = $1 and sector = any($2::text[]) and region = sector and product_id = $3 and period = any($4) group by period`,
+          [this.ctx.org, units.map((u) => u.code), this.productId, periods],
+        )
+      : await this.ctx.store.query<{ period: string; q: string }>(
+          `select period, quantity::text as q from target_cell
+            where org = $1 and sector = $2 and region = $3 and product_id = $4 and period = any($5)`,
+          [this.ctx.org, cell.sector, cell.region, this.productId, periods],
+        );
     const out = new Map(rows.map((r) => [r.period, toMicro(r.q)]));
     if (cell.sector === NATION && cell.region === NATION) {
       // Years beyond the annual plans: the five-year plan's national targets.
@@ -246,7 +283,7 @@ async function fulfilmentOf(ctx: ServiceContext, model: ReportingModel, cal: Cal
   for (const v of actualParts.values()) actual += v;
 
   // Targets: months and years from target cells; days split their month's target over working days.
-  const targets = await figures.periodTargets(cell, targetPeriods(parts));
+  const targets = await figures.periodTargets(cell, targetPeriods(parts), units);
   const { target, toDate } = planned(parts, targets, through, figures, regionChain);
   const dayTarget = (d: string): number => {
     const t = targets.get(monthOf(d));
@@ -384,7 +421,8 @@ async function unitsFulfilled(
   const ids = units.map((u) => u.id);
   const codes = units.map((u) => u.code);
   const days = parts.filter((p) => p.kind === 'day').map((p) => p.id);
-  const others = parts.filter((p) => p.kind !== 'day').map((p) => p.id);
+  // Units keep month cells only: a year is its twelve months.
+  const others = parts.filter((p) => p.kind !== 'day').flatMap((p) => (p.kind === 'year' ? monthsOf(p).map((m) => m.id) : [p.id]));
   const actual = new Map<string, number>();
   if (days.length) {
     const rows = await ctx.store.query<{ unit_id: number; q: string }>(

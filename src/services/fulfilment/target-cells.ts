@@ -1,14 +1,14 @@
 import type { Queryable } from '../../store/index.js';
 import { csvRow } from '../../store/index.js';
-import { NATION } from '../trees.js';
+import { nodeCells } from '../reporting/cells.js';
 import type { ServiceContext } from '../context.js';
 import { loadReportingModel } from '../reporting/model-cache.js';
 import { fromMicro, toMicro } from '../reporting/micro.js';
 
 /**
  * Rebuilds target_cell from the unit targets of the latest approved version of every plan whose
- * targets are set per unit (the annual plans): each unit's month and year targets are added to every
- * (sector-side, region-side) pair of its ancestors, as actual_cell does for reports.
+ * targets are set per unit (the annual plans): each unit's month and year targets are kept for the
+ * unit and added to each of its ancestor nodes in both trees, as actual_cell does for reports.
  * @example await rebuildTargetCells(ctx, tx);
  */
 export async function rebuildTargetCells(ctx: ServiceContext, tx: Queryable = ctx.store): Promise<number> {
@@ -37,7 +37,7 @@ export async function rebuildTargetCells(ctx: ServiceContext, tx: Queryable = ct
       cells.set(key, c);
     };
     add(unit.code, unit.code);
-    for (const s of [...unit.sectorChain, NATION]) for (const g of [...unit.regionChain, NATION]) add(s, g);
+    for (const [s, g] of nodeCells(unit)) add(s, g);
   }
   await tx.query('delete from target_cell where org = $1', [ctx.org]);
   let csv = '';

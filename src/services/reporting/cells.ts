@@ -35,9 +35,22 @@ export function monthAndYear(day: string): [string, string] {
 }
 
 /**
- * Sums the deltas of applied changes into the cells they touch: the unit's own month and year; every
- * (sector-side, region-side) pair of its ancestors, the nation included, for month and year; and the
- * day for the nation, its sector and its province.
+ * The node cells a unit's figures roll into: the unit itself, each sector-tree ancestor across the
+ * whole country, and each region-tree ancestor across all sectors (the nation once). Sector x region
+ * cuts are not stored: they sum the month cells of their few units.
+ * @example nodeCells(unit) // [['SS-METAL-STEEL','NATION'], ['S-METAL','NATION'], ['NATION','C-..'], ['NATION','P-..'], ['NATION','NATION']]
+ */
+export function nodeCells(unit: Pick<UnitInfo, 'sectorChain' | 'regionChain'>): [string, string][] {
+  return [
+    ...unit.sectorChain.map((s): [string, string] => [s, NATION]),
+    ...unit.regionChain.map((r): [string, string] => [NATION, r]),
+    [NATION, NATION],
+  ];
+}
+
+/**
+ * Sums the deltas of applied changes into the cells they touch: the unit's month; each ancestor
+ * node's month and year (see nodeCells); and the day for the nation, its sector and its province.
  * @example const cells = cellDeltas(changes); // Map key 'NATION|NATION|3|output|2026-M11' -> delta
  */
 export function cellDeltas(changes: readonly AppliedChange[]): Map<string, CellDelta> {
@@ -57,18 +70,18 @@ export function cellDeltas(changes: readonly AppliedChange[]): Map<string, CellD
   };
   for (const c of changes) {
     const [month, year] = monthAndYear(c.day);
-    const sectors = [...c.unit.sectorChain, NATION];
-    const regions = [...c.unit.regionChain, NATION];
-    for (const period of [month, year]) {
-      add(c.unit.code, c.unit.code, c, period, 0);
-      for (let i = 0; i < sectors.length; i++) {
-        for (let j = 0; j < regions.length; j++) add(sectors[i], regions[j], c, period, i + j + 1);
-      }
+    add(c.unit.code, c.unit.code, c, month, 0);
+    const nodes = nodeCells(c.unit);
+    for (let i = 0; i < nodes.length; i++) {
+      const [s, r] = nodes[i];
+      const rank = s === NATION && r === NATION ? 3 : s === NATION ? 2 : 1;
+      add(s, r, c, month, rank);
+      add(s, r, c, year, rank);
     }
-    const topSector = sectors[sectors.length - 2] ?? NATION;
-    const province = regions[regions.length - 2] ?? NATION;
-    add(topSector, NATION, c, c.day, 10);
-    add(NATION, province, c, c.day, 10);
+    const topSector = c.unit.sectorChain[c.unit.sectorChain.length - 1] ?? NATION;
+    const province = c.unit.regionChain[c.unit.regionChain.length - 1] ?? NATION;
+    if (topSector !== NATION) add(topSector, NATION, c, c.day, 10);
+    if (province !== NATION) add(NATION, province, c, c.day, 10);
     add(NATION, NATION, c, c.day, 20);
   }
   return cells;

@@ -11,6 +11,8 @@ export interface UnitInfo {
   readonly regionChain: readonly string[];
   readonly outputs: ReadonlySet<number>;
   readonly consumes: ReadonlySet<number>;
+  /** Expected to report every calendar day, not only working days. */
+  readonly everyDay: boolean;
 }
 
 export interface ProductInfo {
@@ -60,8 +62,8 @@ export async function loadReportingModel(ctx: ServiceContext, q: Queryable = ctx
 
   const products = await q.query<ProductInfo & Record<string, unknown>>('select id, code, aggregation from product where org = $1', [ctx.org]);
   const productsByCode = new Map(products.map((p) => [p.code, p]));
-  const units = await q.query<{ id: number; code: string; sector: string; region: string }>(
-    'select id, code, sector, region from unit where org = $1',
+  const units = await q.query<{ id: number; code: string; sector: string; region: string; every_day: boolean }>(
+    'select id, code, sector, region, works_every_day as every_day from unit where org = $1',
     [ctx.org],
   );
   const roles = await q.query<{ unit: string; product: string; role: string }>(
@@ -86,6 +88,7 @@ export async function loadReportingModel(ctx: ServiceContext, q: Queryable = ctx
       regionChain: chain('region', u.region),
       outputs: outputs.get(u.code) ?? new Set(),
       consumes: consumes.get(u.code) ?? new Set(),
+      everyDay: u.every_day,
     };
     unitsByCode.set(u.code, info);
     unitsById.set(u.id, info);

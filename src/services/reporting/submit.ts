@@ -169,7 +169,8 @@ export async function submitReports(ctx: ServiceContext, rows: readonly ReportRo
         unchanged += r.unchanged;
         changes.push(...r.changes);
       }
-      const sumChanges = changes.filter((c) => model.productsById.get(c.productId)?.aggregation === 'sum');
+      // Rollups are kept for output of physical products; consumption is checked per unit (plausibility).
+      const sumChanges = changes.filter((c) => c.kind === 'output' && model.productsById.get(c.productId)?.aggregation === 'sum');
       const cells = orderedCells(cellDeltas(sumChanges));
       for (const hook of hooks) await hook(tx, ctx, changes, model);
       await applyCells(tx, ctx.org, cells);

@@ -11,6 +11,8 @@ alter table organisation add column utc_offset_minutes int not null default 540;
 alter table organisation add column deadline_minutes int not null default 2040;
 -- Reports are accepted for days from this date on (and not in the future, nor in a closed period).
 alter table organisation add column reporting_from date not null default '2026-01-01';
+-- Units that work every calendar day (power stations) are expected to report on rest days too.
+alter table unit add column works_every_day boolean not null default false;
 
 -- The version of each report in force. report keeps every version; this keeps the latest.
 create table report_current (
