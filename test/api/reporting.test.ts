@@ -161,6 +161,11 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(Number(year.target_to_date)).toBeLessThan(Number(year.target));
       expect(Number(year.projected_low)).toBeLessThanOrEqual(Number(year.projected));
       expect(Number(year.projected_high)).toBeGreaterThanOrEqual(Number(year.projected));
+      // An open period: the filter's interval is a real interval around a projection beyond today's actual.
+      expect(Number(year.projected_low)).toBeLessThan(Number(year.projected_high));
+      expect(Number(year.projected)).toBeGreaterThan(Number(year.actual));
+      expect(Number(year.projected) / Number(year.target)).toBeGreaterThan(0.5);
+      expect(Number(year.projected) / Number(year.target)).toBeLessThan(1.5);
       const csv = await fetch(`${base}/api/fulfilment?product=${product}&period=2026-M02&format=csv`);
       expect(csv.headers.get('content-type')).toContain('text/csv');
       const [header, line] = (await csv.text()).trim().split('\n');

@@ -2,6 +2,7 @@
 import { isWorkingDay, type Calendar } from '../../domain/calendar.js';
 import { addDays } from '../../domain/iso-date.js';
 import { childPeriods, parsePeriod, type Period } from '../../domain/period.js';
+import { createHsFilter, forecastPeriodEnd, seriesTrend, updateHsFilter } from '../../engine/monitoring/index.js';
 import { loadCalendar } from '../calendar.js';
 import type { ServiceContext } from '../context.js';
 import { NormaError } from '../errors.js';
@@ -43,8 +44,6 @@ export interface FulfilmentQuery {
   readonly product: string;
   readonly period: string;
 }
-
-const Z80 = 1.2815515655446004; // two-sided 80 % interval
 
 function bad(field: string, reason: string): never {
   throw new NormaError('NORMA_ERR_BAD_REQUEST', `${field}: ${reason}`, [{ field, reason }]);
@@ -292,21 +291,15 @@ async function fulfilmentOf(ctx: ServiceContext, model: ReportingModel, cal: Cal
 
   const actualNum = Number(actual);
   const ratio = (a: number, t: number | null) => (t === null || t <= 0 ? null : a / t);
-  // Projection: closed periods are what they are; open ones run at the rate so far, with an 80 %
-  // interval from the spread of the daily rate.
+  // Projection: closed periods are what they are; open ones come from the Harrison-Stevens filter run
+  // over the daily ratio of actual to plan, carried over the plan of the remaining days (80 % interval).
   let projected = actualNum;
   let low = actualNum;
   let high = actualNum;
-  if (period.end > through && target !== null && toDate !== null && toDate > 0) {
-    const remaining = Math.max(0, target - toDate);
-    const rate = actualNum / toDate;
-    const spread = await dailySpread(ctx, model, figures, cell, units, period, through, dayTarget);
-    projected = actualNum + remaining * rate;
-    const sd = remaining * spread;
-    low = Math.max(actualNum, projected - Z80 * sd);
-    high = projected + Z80 * sd;
-  } else if (period.start > through && target !== null) {
-    projected = low = high = 0;
+  if (period.end > through && target !== null && toDate !== null) {
+    const f = await projectPeriodEnd(figures, cell, units, period, through, actualNum, dayTarget);
+    if (f) ({ total: projected, low, high } = f);
+    else if (toDate > 0) projected = low = high = actualNum + Math.max(0, target - toDate) * (actualNum / toDate);
   }
   const { total, fulfilled } = await unitsFulfilled(ctx, units, product.id, parts, through, figures);
   const micro = (x: number) => fromMicro(BigInt(Math.round(x)));
@@ -341,29 +334,41 @@ function monthToDate(m: Period, through: string, monthTarget: number, figures: F
   return monthTarget * share;
 }
 
-/** Relative spread (sd / mean) of per-day fulfilment over the last 30 elapsed days, scaled per day. */
-async function dailySpread(
-  ctx: ServiceContext, model: ReportingModel, figures: Figures, cell: CellRef, units: readonly UnitInfo[],
-  period: Period, through: string, dayTarget: (d: string) => number,
-): Promise<number> {
-  const days: Period[] = [];
-  for (let d = addDays(through, -29); d <= through; d = addDays(d, 1)) {
-    if (d < period.start && period.kind !== 'day') continue;
+const HISTORY_DAYS = 60;
+
+/**
+ * Period-end forecast from the filter over the last 60 days' ratio of actual to the daily plan; null
+ * when there is too little history or the remaining days have no plan to carry the ratio over.
+ */
+async function projectPeriodEnd(
+  figures: Figures, cell: CellRef, units: readonly UnitInfo[], period: Period, through: string, actualToDate: number,
+  dayTarget: (d: string) => number,
+): Promise<{ total: number; low: number; high: number } | null> {
+  const history: Period[] = [];
+  for (let d = addDays(through, -(HISTORY_DAYS - 1)); d <= through; d = addDays(d, 1)) {
     const p = parsePeriod(d);
-    if (p.ok) days.push(p.value);
+    if (p.ok) history.push(p.value);
   }
-  if (days.length < 3) return 0.1;
-  const actual = await figures.actual(cell, days, units);
-  const ratios: number[] = [];
-  for (const d of days) {
+  const actual = await figures.actual(cell, history, units);
+  const filter = createHsFilter();
+  if (!filter.ok) return null;
+  let fed = 0;
+  for (const d of history) {
     const t = dayTarget(d.id);
-    if (t > 0) ratios.push(Number(actual.get(d.id) ?? 0n) / t);
+    if (!(t > 0)) continue; // rest days and days without a plan carry no ratio
+    if (updateHsFilter(filter.value, Number(actual.get(d.id) ?? 0n) / t).ok) fed++;
   }
-  if (ratios.length < 3) return 0.1;
-  const mean = ratios.reduce((a, b) => a + b, 0) / ratios.length;
-  const sd = Math.sqrt(ratios.reduce((a, b) => a + (b - mean) ** 2, 0) / (ratios.length - 1));
-  // Days are not independent (a bad week persists): treat the remaining stretch as ~sqrt(n) blocks.
-  return mean > 0 ? sd / Math.sqrt(Math.max(1, Math.sqrt(ratios.length))) : 0.1;
+  if (fed < 10) return null;
+  const seasonal: number[] = [];
+  for (let d = addDays(through > period.start ? through : addDays(period.start, -1), 1); d <= period.end; d = addDays(d, 1)) {
+    const t = dayTarget(d);
+    if (Number.isNaN(t)) return null;
+    if (t > 0) seasonal.push(t);
+  }
+  const { trend, noise } = seriesTrend(filter.value.batch, 0);
+  const f = forecastPeriodEnd({ trend, noise, remainingDays: seasonal.length, actualToDate, seasonal, coverage: 0.8 });
+  if (!f.ok) return null;
+  return { total: f.value.total, low: Math.min(f.value.low, f.value.total), high: Math.max(f.value.high, f.value.total) };
 }
 
 /** The month and year ids whose targets a period's stored parts need. */
