@@ -3,6 +3,7 @@ import { NORMA_VERSION } from '../services/context.js';
 import { dbCommand, migrateCommand } from './db.js';
 import { demoCommand } from './demo.js';
 import { reportError } from './output.js';
+import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
 
 /** The `norma` program with every command registered. Usage errors exit 1, --help exits 0. */
@@ -11,7 +12,7 @@ export function normaProgram(): Command {
     .description('Norma: national economic planning and plan fulfilment')
     .version(NORMA_VERSION)
     .showHelpAfterError();
-  for (const c of [serveCommand(), demoCommand(), migrateCommand(), dbCommand()]) program.addCommand(c);
+  for (const c of [serveCommand(), demoCommand(), migrateCommand(), dbCommand(), reportCommand()]) program.addCommand(c);
   return program;
 }
 

@@ -7,6 +7,7 @@ import type { ServiceContext } from '../../services/context.js';
 import { NormaError } from '../../services/errors.js';
 import { MAX_IMPORT_ROWS, importReports } from '../../services/reporting/import-file.js';
 import { ErrorBody } from '../errors.js';
+import { publishCells } from '../live.js';
 
 /** Largest report file accepted, in bytes (256 MiB). */
 export const MAX_IMPORT_FILE_BYTES = 256 * 1024 * 1024;
@@ -85,7 +86,7 @@ export const reportImportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> 
     '/api/reports/import',
     {
       schema: {
-        tags: ['reports'],
+        tags: ['reporting'],
         summary: 'Import a CSV or XLSX file of daily reports, all rows or none',
         description:
           'Multipart field `file`: CSV (UTF-8, `,`, quoted fields) or XLSX (first worksheet) with a header ' +
@@ -118,6 +119,7 @@ export const reportImportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> 
           mimetype: part.mimetype,
           idempotencyKey: req.headers['idempotency-key'],
         });
+        publishCells(ctx, result.cells);
         return result.summary;
       } catch (e) {
         if (e instanceof UploadTooLarge || part.file.truncated) return tooLarge(reply);

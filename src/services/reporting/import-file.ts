@@ -136,6 +136,7 @@ const UNQUOTED = 1;
 const QUOTED = 2;
 const CLOSED = 3;
 const FIELD_END = /[,\r\n]/g;
+const CSV_SLICE = 1 << 16;
 
 /**
  * RFC 4180 records from text pushed chunk by chunk: `,` separates fields, CRLF, LF or CR ends a
@@ -244,17 +245,27 @@ async function* csvBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Re
     if (t.includes('\u0000')) throw fileError('binary data, not CSV text (send CSV as UTF-8 text or an XLSX workbook)');
     return t;
   };
-  for await (const chunk of chunks) {
+  const batch = async function* (work: (out: string[][]) => void): AsyncGenerator<RecordBatch> {
     const first = csv.count + 1;
     const out: string[][] = [];
-    csv.push(decode(chunk), out);
+    try {
+      work(out);
+    } catch (e) {
+      // The records before a syntax error go first: they hold the header that numbers the bad row.
+      if (out.length) yield { first, records: out };
+      throw e;
+    }
     if (out.length) yield { first, records: out };
+  };
+  for await (const chunk of chunks) {
+    // Small batches die young: a batch that outlives the young generation costs a full collection.
+    const t = decode(chunk);
+    for (let p = 0; p < t.length; p += CSV_SLICE) yield* batch((out) => csv.push(t.length <= CSV_SLICE ? t : t.slice(p, p + CSV_SLICE), out));
   }
-  const first = csv.count + 1;
-  const out: string[][] = [];
-  csv.push(decode(), out);
-  csv.finish(out);
-  if (out.length) yield { first, records: out };
+  yield* batch((out) => {
+    csv.push(decode(), out);
+    csv.finish(out);
+  });
 }
 
 // ---------------------------------------------------------------- XLSX
