@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError } from 'commander';
 import { buildServer } from '../api/server.js';
 import { contextFor, openMigratedStore } from './store.js';
 import { runDemo } from './demo.js';
+import { registerMonitoring, startMonitoringWorker } from '../services/monitoring/index.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -25,7 +26,11 @@ export function serveCommand(): Command {
           const [{ n }] = await store.query<{ n: number }>('select count(*) as n from organisation');
           if (n === 0) await runDemo(store, { seed: 1, units: 2000 });
         }
-        const app = await buildServer(contextFor(store), { logger: opts.log ?? false });
+        // Monitoring runs behind ingest: batches enqueue, the worker drains within a second.
+        registerMonitoring({ mode: 'queued' });
+        const ctx = contextFor(store);
+        const app = await buildServer(ctx, { logger: opts.log ?? false });
+        const worker = startMonitoringWorker(ctx);
         const address = await app.listen({ port: opts.port, host: opts.host });
         console.error(`norma: serving ${address} (store ${store.kind}: ${store.location}) ready in ${Date.now() - t0} ms`);
         let stopping = false;
@@ -36,6 +41,7 @@ export function serveCommand(): Command {
           const force = setTimeout(() => process.exit(1), 10_000);
           force.unref();
           await app.close();
+          await worker.stop();
           await store.close();
           process.exit(0);
         };

@@ -1,5 +1,6 @@
 import { initial } from './migrations/001-initial.js';
 import { reporting } from './migrations/002-reporting.js';
+import { monitorQueue } from './migrations/004-monitor-queue.js';
 import { monitoring } from './migrations/003-monitoring.js';
 import type { Store } from './types.js';
 
@@ -18,7 +19,7 @@ export interface MigrationResult {
 }
 
 /** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS: readonly Migration[] = [initial, reporting, monitoring];
+export const MIGRATIONS: readonly Migration[] = [initial, reporting, monitoring, monitorQueue];
 
 const LOCK_KEY = 7_263_001; // advisory lock id: serialises concurrent `migrate` runs on one database
 

@@ -6,7 +6,8 @@ import type { ServiceContext } from '../context.js';
 import type { AppliedChange } from '../reporting/cells.js';
 import { reportingModel, type ReportingModel } from '../reporting/model-cache.js';
 import { fromMicro } from '../reporting/micro.js';
-import { onReports, type ReportHook } from '../reporting/submit.js';
+import { offReports, onReports, type ReportHook } from '../reporting/submit.js';
+import { enqueueHook } from './queue.js';
 import { applySignals } from './alerts.js';
 import { readFigures, seriesKey } from './figures.js';
 import { checkPlausibility } from './plausibility.js';
@@ -26,6 +27,12 @@ export interface MonitoringOptions {
    * fail the whole batch (tests do).
    */
   readonly onError?: (error: unknown) => void;
+  /**
+   * `inline` (default): monitoring runs inside each report batch's transaction. `queued`: the batch
+   * only enqueues its changes and a worker (startMonitoringWorker) applies them shortly after, so
+   * ingest is not slowed by monitoring. The server uses `queued`.
+   */
+  readonly mode?: 'inline' | 'queued';
 }
 
 let options: MonitoringOptions = {};
@@ -77,9 +84,14 @@ export const monitoringHook: ReportHook = async (tx, ctx, changes, model) => {
  * @example registerMonitoring({ onError: (e) => { throw e; } });
  */
 export function registerMonitoring(opts?: MonitoringOptions): void {
-  if (opts) options = opts;
-  onReports(monitoringHook);
+  if (opts) options = { ...options, ...opts };
+  const hook = options.mode === 'queued' ? enqueueHook : monitoringHook;
+  if (registered && registered !== hook) offReports(registered);
+  onReports(hook);
+  registered = hook;
 }
+
+let registered: ReportHook | undefined;
 
 /** What rebuildMonitoring did. */
 export interface RebuildSummary {

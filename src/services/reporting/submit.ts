@@ -42,6 +42,12 @@ export function onReports(hook: ReportHook): void {
   if (!hooks.includes(hook)) hooks.push(hook);
 }
 
+/** Removes a hook registered with onReports. */
+export function offReports(hook: ReportHook): void {
+  const i = hooks.indexOf(hook);
+  if (i >= 0) hooks.splice(i, 1);
+}
+
 function lateness(model: ReportingModel, day: string, at: Date): boolean {
   const due = Date.parse(`${day}T00:00:00Z`) + (model.org.deadlineMinutes - model.org.utcOffsetMinutes) * 60_000;
   return at.getTime() > due;
