@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { addDays } from '../domain/iso-date.js';
+import { addDays, isIsoDate } from '../domain/iso-date.js';
 import { loadDemo, resetStore, type DemoSummary } from '../services/demo/load.js';
 import { utcToday } from '../services/context.js';
 import type { Store } from '../store/index.js';
@@ -16,12 +16,17 @@ export function positiveInt(name: string, max = Number.MAX_SAFE_INTEGER) {
   };
 }
 
+function isoDate(v: string): string {
+  if (!isIsoDate(v) || v < '2026-01-01') throw new InvalidArgumentError(`--through must be a date YYYY-MM-DD from 2026-01-01, got ${JSON.stringify(v)}`);
+  return v;
+}
+
 /** Loads the demo economy into `store`, with a progress bar, and prints a one-line summary. */
-export async function runDemo(store: Store, opts: { seed: number; units: number; reset?: boolean; quiet?: boolean }): Promise<DemoSummary> {
+export async function runDemo(store: Store, opts: { seed: number; units: number; reset?: boolean; quiet?: boolean; through?: string }): Promise<DemoSummary> {
   if (opts.reset) await resetStore(store);
   const bar = progressBar();
   try {
-    const summary = await loadDemo(store, { seed: opts.seed, units: opts.units, through: addDays(utcToday(), -1) }, opts.quiet ? undefined : bar);
+    const summary = await loadDemo(store, { seed: opts.seed, units: opts.units, through: opts.through ?? addDays(utcToday(), -1) }, opts.quiet ? undefined : bar);
     bar.stop();
     console.error(
       `demo loaded: seed=${summary.seed} units=${summary.units} products=${summary.products} targets=${summary.targets} reports=${summary.reports} through=${summary.through} ms=${summary.ms}`,
@@ -39,7 +44,8 @@ export function demoCommand(): Command {
     .option('--seed <n>', 'random seed: the same seed gives the same economy', positiveInt('--seed'), 1)
     .option('--units <n>', 'number of producing units', positiveInt('--units', 1_000_000), 2000)
     .option('--reset', 'empty the store first (otherwise a store holding data is refused)')
-    .action(async (opts: { seed: number; units: number; reset?: boolean }) => {
+    .option('--through <date>', 'last day with daily reports (default: yesterday)', isoDate)
+    .action(async (opts: { seed: number; units: number; reset?: boolean; through?: string }) => {
       await withStore((store) => runDemo(store, opts));
     });
 }

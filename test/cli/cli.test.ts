@@ -27,6 +27,9 @@ describe('norma command', () => {
     expect(bad.code).toBe(1);
     expect(bad.stderr).toContain('--units must be a whole number');
     expect(norma(['no-such-command'], {}).code).toBe(1);
+    const early = norma(['demo', '--through', '2025-12-31'], {});
+    expect(early.code).toBe(1);
+    expect(early.stderr).toContain('--through must be a date');
   });
 });
 
@@ -47,8 +50,8 @@ for (const kind of kinds) {
         drop = db.drop;
         env = { DATABASE_URL: db.url };
       }
-      const first = norma(['demo', '--seed', '3', '--units', '50'], env);
-      expect(first.stderr).toMatch(/demo loaded: seed=3 units=50 products=\d+ targets=\d+ reports=\d+/);
+      const first = norma(['demo', '--seed', '3', '--units', '50', '--through', '2026-03-31'], env);
+      expect(first.stderr).toMatch(/demo loaded: seed=3 units=50 products=\d+ targets=\d+ reports=\d+ through=2026-03-31 /);
       expect(first.code).toBe(0);
       const again = norma(['demo', '--seed', '3', '--units', '50'], env);
       expect(again.code).toBe(1);
