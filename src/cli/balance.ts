@@ -97,7 +97,19 @@ function csvField(s: string): string {
 
 async function writeCsv(out: string | undefined, codes: readonly string[], x: Float64Array, p?: Float64Array): Promise<void> {
   const sink = out ? createWriteStream(out) : process.stdout;
-  const put = (s: string) => (sink.write(s) ? Promise.resolve() : new Promise<void>((res) => sink.once('drain', () => res())));
+  // An unwritable --out surfaces as an 'error' event; turn it into a rejection of the next write.
+  let failed: Error | null = null;
+  const onError = (e: Error) => (failed = e);
+  sink.on('error', onError);
+  const put = (s: string): Promise<void> => {
+    if (failed) return Promise.reject(failed);
+    return sink.write(s)
+      ? Promise.resolve()
+      : new Promise<void>((res, rej) => {
+          sink.once('drain', () => res());
+          sink.once('error', rej);
+        });
+  };
   await put(p ? 'product,gross_output,labour_value\n' : 'product,gross_output\n');
   let buf = '';
   for (let i = 0; i < codes.length; i++) {
@@ -108,7 +120,13 @@ async function writeCsv(out: string | undefined, codes: readonly string[], x: Fl
     }
   }
   if (buf) await put(buf);
-  if (out) await new Promise<void>((res, rej) => (sink as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e ? rej(e) : res())));
+  if (out)
+    await new Promise<void>((res, rej) => {
+      if (failed) return rej(failed);
+      sink.once('error', rej);
+      (sink as ReturnType<typeof createWriteStream>).end((e?: Error | null) => (e || failed ? rej(e ?? failed) : res()));
+    });
+  sink.off('error', onError);
 }
 
 /**
@@ -132,7 +150,9 @@ export async function runBalance(o: BalanceOptions, err: (s: string) => void = (
     if (e instanceof InputError) {
       const det = typeof e.detail === 'string' ? null : e.detail;
       const where = det?.line !== undefined ? ` line ${det.line}, field ${det.field}` : '';
-      err(`norma balance: malformed input: ${e.file}:${where}: ${typeof e.detail === 'string' ? e.detail : e.detail.message}\n`);
+      // The engine's message starts with its own "line N: field: "; say it once.
+      const msg = typeof e.detail === 'string' ? e.detail : where ? e.detail.message.replace(/^line \d+: [^:]+: /, '') : e.detail.message;
+      err(`norma balance: malformed input: ${e.file}:${where}: ${msg}\n`);
       return 1;
     }
     throw e;
@@ -166,7 +186,12 @@ export async function runBalance(o: BalanceOptions, err: (s: string) => void = (
     residual = Math.max(residual, pr.value.info.residual);
   }
   const t2 = performance.now();
-  await writeCsv(o.out, products.codes, x.value.x, p);
+  try {
+    await writeCsv(o.out, products.codes, x.value.x, p);
+  } catch (e) {
+    err(`norma balance: cannot write ${o.out ?? 'stdout'}: ${(e as Error).message}\n`);
+    return 1;
+  }
   if (o.timings)
     err(`read_ms=${(t1 - t0).toFixed(1)} solve_ms=${(t2 - t1).toFixed(1)} iterations=${iterations} residual=${residual.toExponential(3)}\n`);
   return 0;

@@ -1,4 +1,6 @@
 import { Command } from 'commander';
+import { backupCommand, restoreCommand } from './backup.js';
+import { balanceCommand } from './balance.js';
 import { NORMA_VERSION } from '../services/context.js';
 import { dbCommand, migrateCommand } from './db.js';
 import { demoCommand } from './demo.js';
@@ -12,7 +14,8 @@ export function normaProgram(): Command {
     .description('Norma: national economic planning and plan fulfilment')
     .version(NORMA_VERSION)
     .showHelpAfterError();
-  for (const c of [serveCommand(), demoCommand(), migrateCommand(), dbCommand(), reportCommand()]) program.addCommand(c);
+  for (const c of [serveCommand(), demoCommand(), migrateCommand(), dbCommand(), reportCommand(), balanceCommand()]) program.addCommand(c);
+  for (const c of [backupCommand(), restoreCommand()]) program.addCommand(c);
   return program;
 }
 

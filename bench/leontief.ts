@@ -1,0 +1,316 @@
+// Leontief benchmark: synthetic economies (n products, ~k inputs each, column sums in [lo, hi]) solved by Norma and by SciPy on the same bytes.
+import { spawnSync } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync, readSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { csrFromTriplets } from '../src/engine/csr-from-triplets.js';
+import { csrBytes, type CsrMatrix } from '../src/engine/csr.js';
+import { solveLeontief } from '../src/engine/leontief.js';
+import { checkProductive } from '../src/engine/productiveness.js';
+import { tiledProduct, tiledSplit, tiledSums } from '../src/engine/tiled-ssor.js';
+import { spmvKernel } from '../src/engine/spmv.js';
+
+interface Args {
+  sizes: number[];
+  k: number;
+  ranges: [number, number][];
+  tol: number;
+  repeat: number;
+  scipy: boolean;
+  seed: number;
+  methods: string[];
+}
+
+const HELP = `usage: npm run bench -- leontief [--n 100000,1000000] [--k 10] [--colsum 0.3-0.8,0.90-0.99]
+                                  [--tolerance 1e-10] [--repeat 1] [--no-scipy] [--seed 1]
+                                  [--scipy-methods bicgstab,gmres,neumann]
+Generates each economy deterministically, writes its CSR arrays to a temp dir, then solves it in a
+fresh Node process (Norma) and a fresh Python process (SciPy: fastest of bicgstab, gmres, Neumann).
+Times are the best of --repeat runs; the last line per case is the summary.`;
+
+function parseArgs(argv: string[]): Args | string {
+  const a: Args = { sizes: [100_000, 1_000_000], k: 10, ranges: [[0.3, 0.8], [0.9, 0.99]], tol: 1e-10, repeat: 1, scipy: true, seed: 1, methods: ['bicgstab', 'gmres', 'neumann'] };
+  for (let i = 0; i < argv.length; i++) {
+    const f = argv[i], v = argv[i + 1];
+    const num = (s: string | undefined) => (s !== undefined && s.trim() !== '' ? Number(s) : NaN);
+    switch (f) {
+      case '--n':
+        a.sizes = (v ?? '').split(',').map(num);
+        i++;
+        break;
+      case '--k':
+        a.k = num(v);
+        i++;
+        break;
+      case '--colsum':
+        a.ranges = (v ?? '').split(',').map((r) => r.split('-').map(num) as [number, number]);
+        i++;
+        break;
+      case '--tolerance':
+      case '--tol':
+        a.tol = num(v);
+        i++;
+        break;
+      case '--repeat':
+        a.repeat = num(v);
+        i++;
+        break;
+      case '--seed':
+        a.seed = num(v);
+        i++;
+        break;
+      case '--scipy-methods':
+        a.methods = (v ?? '').split(',').filter(Boolean);
+        i++;
+        break;
+      case '--no-scipy':
+        a.scipy = false;
+        break;
+      case '--help':
+      case '-h':
+        return HELP;
+      default:
+        return `unknown argument ${f}\n${HELP}`;
+    }
+  }
+  if (a.sizes.some((n) => !(Number.isInteger(n) && n >= 2))) return 'bad --n';
+  if (a.ranges.some(([lo, hi]) => !(lo >= 0 && hi >= lo && hi < 1))) return 'bad --colsum (lo-hi with 0 <= lo <= hi < 1)';
+  if (!(a.tol > 0 && a.tol < 1) || !(a.k >= 1) || !(a.repeat >= 1)) return 'bad --tolerance, --k or --repeat';
+  return a;
+}
+
+// mulberry32: tiny, fast, deterministic across platforms.
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * A synthetic economy: each output j uses k-2..k+2 inputs at uniformly random products (self-use
+ * allowed), with random shares scaled so column j sums to a uniform draw in [lo, hi]; d in [0.5, 1.5).
+ * Example: `generateEconomy(1000, 10, 0.3, 0.8, 1)`
+ */
+export function generateEconomy(n: number, k: number, lo: number, hi: number, seed: number): { a: CsrMatrix; d: Float64Array } {
+  const r = rng(seed * 1_000_003 + n);
+  const cap = n * (k + 2);
+  const rows = new Int32Array(cap), cols = new Int32Array(cap), vals = new Float64Array(cap);
+  let m = 0;
+  for (let j = 0; j < n; j++) {
+    const kj = Math.max(1, k - 2 + Math.floor(r() * 5));
+    const target = lo + (hi - lo) * r();
+    let sum = 0;
+    const s0 = m;
+    for (let t = 0; t < kj; t++) {
+      rows[m] = Math.floor(r() * n);
+      cols[m] = j;
+      const w = 0.05 + r();
+      vals[m++] = w;
+      sum += w;
+    }
+    const scale = target / sum;
+    for (let t = s0; t < m; t++) vals[t] *= scale;
+  }
+  const a = csrFromTriplets(n, n, rows, cols, vals, m);
+  if (!a.ok) throw new Error(a.error.message);
+  const d = new Float64Array(n);
+  for (let i = 0; i < n; i++) d[i] = 0.5 + r();
+  return { a: a.value, d };
+}
+
+function writeCase(dir: string, a: CsrMatrix, d: Float64Array): void {
+  writeFileSync(join(dir, 'meta.json'), JSON.stringify({ n: a.nRows, nnz: a.rowPtr[a.nRows] }));
+  const raw = (t: Int32Array | Float64Array) => new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
+  writeFileSync(join(dir, 'rowptr.i32'), raw(a.rowPtr));
+  writeFileSync(join(dir, 'colidx.i32'), raw(a.colIdx));
+  writeFileSync(join(dir, 'values.f64'), raw(a.values));
+  writeFileSync(join(dir, 'd.f64'), raw(d));
+}
+
+// Reads a raw file straight into a typed array (no intermediate Buffer of the same size).
+function readInto<T extends Int32Array | Float64Array>(path: string, t: T): T {
+  const fd = openSync(path, 'r');
+  const bytes = new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
+  let off = 0;
+  while (off < bytes.length) {
+    const got = readSync(fd, bytes, off, Math.min(1 << 26, bytes.length - off), null);
+    if (got <= 0) break;
+    off += got;
+  }
+  closeSync(fd);
+  return t;
+}
+
+function statusKb(field: 'VmHWM' | 'VmRSS'): number {
+  try {
+    const m = readFileSync('/proc/self/status', 'utf8').match(new RegExp(`${field}:\\s+(\\d+)`));
+    return m ? Number(m[1]) : NaN;
+  } catch {
+    return NaN;
+  }
+}
+
+/** Child side: load the case, time `solveLeontief`, print one JSON line. */
+async function child(dir: string, tol: number, repeat: number): Promise<number> {
+  const meta = JSON.parse(readFileSync(join(dir, 'meta.json'), 'utf8')) as { n: number; nnz: number };
+  const rssBase = statusKb('VmRSS');
+  const a: CsrMatrix = {
+    nRows: meta.n,
+    nCols: meta.n,
+    rowPtr: readInto(join(dir, 'rowptr.i32'), new Int32Array(meta.n + 1)),
+    colIdx: readInto(join(dir, 'colidx.i32'), new Int32Array(meta.nnz)),
+    values: readInto(join(dir, 'values.f64'), new Float64Array(meta.nnz)),
+  };
+  const d = readInto(join(dir, 'd.f64'), new Float64Array(meta.n));
+  const rssLoaded = statusKb('VmRSS');
+  // Bare baselines: one CSR product and one tiled product.
+  const x = new Float64Array(meta.n).fill(1), y = new Float64Array(meta.n);
+  let t0 = performance.now();
+  spmvKernel(meta.n, a.rowPtr, a.colIdx, a.values, x, y, 0, meta.n);
+  const csrMs = performance.now() - t0;
+  const times: number[] = [];
+  let last: ReturnType<typeof solveLeontief> | null = null;
+  let tiledMs = NaN;
+  for (let r = 0; r < repeat; r++) {
+    last = null;
+    t0 = performance.now();
+    last = solveLeontief(a, d, { tolerance: tol });
+    times.push(performance.now() - t0);
+    if (process.env.NORMA_BENCH_VERBOSE) console.error(`solve ${r}: ${(performance.now() - t0).toFixed(0)} ms`);
+  }
+  let setupMs = NaN;
+  {
+    t0 = performance.now();
+    const ts = tiledSplit(a, 'quantities');
+    checkProductive(a, { columnSums: tiledSums(ts, true) });
+    setupMs = performance.now() - t0;
+    tiledProduct(ts, x, y);
+    t0 = performance.now();
+    tiledProduct(ts, x, y);
+    tiledMs = performance.now() - t0;
+  }
+  const out = last!.ok
+    ? { ok: true, method: last!.value.info.method, iterations: last!.value.info.iterations, products: last!.value.info.products, residual: last!.value.info.residual }
+    : { ok: false, error: last!.error.message };
+  console.log(
+    JSON.stringify({
+      ...out,
+      ms: Math.min(...times),
+      all_ms: times,
+      csr_spmv_ms: csrMs,
+      tiled_spmv_ms: tiledMs,
+      setup_ms: setupMs,
+      rss_base_mb: rssBase / 1024,
+      rss_loaded_mb: rssLoaded / 1024,
+      peak_rss_mb: statusKb('VmHWM') / 1024,
+    }),
+  );
+  return 0;
+}
+
+function findPython(): { exe: string; version: string } | null {
+  for (const exe of ['/usr/bin/python3', 'python3']) {
+    const r = spawnSync(exe, ['-c', 'import scipy, numpy; print(scipy.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) return { exe, version: r.stdout.trim() };
+  }
+  return null;
+}
+
+function fmt(x: number, digits = 0): string {
+  return Number.isFinite(x) ? x.toFixed(digits) : String(x);
+}
+
+/** `npm run bench -- leontief [--n ...]`: see HELP. Example: `await leontiefBench(['--n', '100000'])` */
+export async function leontiefBench(argv: string[]): Promise<number> {
+  if (argv[0] === '--child') return child(argv[1], Number(argv[2]), Number(argv[3]));
+  const parsed = parseArgs(argv);
+  if (typeof parsed === 'string') {
+    console.log(parsed);
+    return parsed === HELP ? 0 : 1;
+  }
+  const args = parsed;
+  const py = args.scipy ? findPython() : null;
+  const self = fileURLToPath(new URL('./main.js', import.meta.url));
+  const script = fileURLToPath(new URL('../../bench/scipy_leontief.py', import.meta.url));
+  console.log(
+    `machine: ${cpus()[0]?.model ?? '?'} x${cpus().length}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB; node ${process.version}; ` +
+      (py ? `peer: scipy ${py.version} (${py.exe})` : args.scipy ? 'peer: SciPy not found (run npm run bench:setup); no ratio' : 'peer: skipped (--no-scipy)'),
+  );
+  console.log(`method: Norma solveLeontief (auto method, tolerance ${args.tol}) vs SciPy fastest of bicgstab/gmres/Neumann; best of ${args.repeat}`);
+  for (const n of args.sizes) {
+    for (const [lo, hi] of args.ranges) {
+      const dir = mkdtempSync(join(tmpdir(), 'norma-bench-'));
+      try {
+        const tg = performance.now();
+        const { a, d } = generateEconomy(n, args.k, lo, hi, args.seed);
+        const nnz = a.rowPtr[n];
+        const bytes = csrBytes(a);
+        writeCase(dir, a, d);
+        const genMs = performance.now() - tg;
+        const label = `n=${n} nnz=${nnz} colsum=${lo}-${hi}`;
+        console.log(`case ${label}: generated in ${fmt(genMs)} ms, matrix ${fmt(bytes / 2 ** 20, 1)} MiB (CSR)`);
+        const nr = spawnSync(process.execPath, [self, 'leontief', '--child', dir, String(args.tol), String(args.repeat)], {
+          encoding: 'utf8',
+          maxBuffer: 1 << 24,
+        });
+        const line = nr.stdout.trim().split('\n').pop() ?? '';
+        let norma: Record<string, unknown> = {};
+        try {
+          norma = JSON.parse(line) as Record<string, unknown>;
+        } catch {
+          console.log(`  norma child failed: ${nr.stderr || nr.stdout}`);
+          continue;
+        }
+        const nms = norma.ms as number;
+        console.log(
+          `  norma: ${norma.ok ? `${norma.method} iterations=${norma.iterations} products=${norma.products} residual=${(norma.residual as number).toExponential(2)}` : `FAILED ${norma.error}`} ` +
+            `ms=${fmt(nms)} runs=[${(norma.all_ms as number[]).map((t) => fmt(t)).join(',')}] (of which setup: tiles + productiveness check ${fmt(norma.setup_ms as number)} ms) ` +
+            `baseline spmv: csr=${fmt(norma.csr_spmv_ms as number, 1)} ms tiled=${fmt(norma.tiled_spmv_ms as number, 1)} ms; ` +
+            `peak_rss=${fmt(norma.peak_rss_mb as number)} MiB (node alone ${fmt(norma.rss_base_mb as number)} MiB; ` +
+            `${fmt(((norma.peak_rss_mb as number) - (norma.rss_base_mb as number)) / (bytes / 2 ** 20), 2)}x matrix above node)`,
+        );
+        let sms = NaN;
+        if (py) {
+          const skip = ['bicgstab', 'gmres', 'neumann'].filter((m) => !args.methods.includes(m));
+          if (skip.length) console.log(`  scipy: skipping ${skip.join(', ')} (--scipy-methods)`);
+          const pr = spawnSync(py.exe, [script, dir, String(args.tol), String(args.repeat)], {
+            encoding: 'utf8',
+            maxBuffer: 1 << 24,
+            env: { ...process.env, NORMA_BENCH_SCIPY_SKIP: skip.join(',') },
+          });
+          const rows = pr.stdout
+            .trim()
+            .split('\n')
+            .filter((l) => l.startsWith('{'))
+            .map((l) => JSON.parse(l) as Record<string, unknown>);
+          let best = '';
+          for (const r of rows) {
+            if (r.method) {
+              console.log(
+                `  scipy ${r.method}: ms=${fmt(r.ms as number)} iterations=${r.iterations} residual=${(r.residual as number).toExponential(2)} converged=${r.converged}`,
+              );
+              if (r.converged && !((r.ms as number) >= sms)) {
+                sms = r.ms as number;
+                best = r.method as string;
+              }
+            } else if (r.baseline_spmv_ms !== undefined) console.log(`  scipy baseline spmv (A @ x): ${fmt(r.baseline_spmv_ms as number, 1)} ms`);
+            else if (r.peak_rss_mb !== undefined) console.log(`  scipy peak_rss=${fmt(r.peak_rss_mb as number)} MiB; fastest=${best || 'none'}`);
+          }
+          if (pr.status !== 0) console.log(`  scipy failed: ${pr.stderr.trim().split('\n').pop()}`);
+        }
+        const ratio = Number.isFinite(sms) ? (nms / sms).toFixed(3) : 'n/a';
+        console.log(`leontief n=${n} nnz=${nnz} colsum=${lo}-${hi} norma_ms=${fmt(nms)} scipy_ms=${Number.isFinite(sms) ? fmt(sms) : 'n/a'} ratio=${ratio}`);
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    }
+  }
+  return 0;
+}
+

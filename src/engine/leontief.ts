@@ -1,0 +1,206 @@
+// x solving (I - A) x = d (gross output for final demand d); the method is chosen from the matrix.
+import type { CsrMatrix } from './csr.js';
+import { csrFromTriplets } from './csr-from-triplets.js';
+import { gaussSeidelSolve } from './gauss-seidel.js';
+import { gmresSolve } from './gmres.js';
+import { ssorSystem } from './krylov-system.js';
+import { parallelAvailable, parallelSsorSystem } from './parallel-ssor.js';
+import { tiledSplit, tiledSums, type TiledSplit } from './tiled-ssor.js';
+import { jacobiSolve } from './jacobi.js';
+import { leontiefOperator, TILED_MIN_N, type LeontiefOperator, type Orientation } from './leontief-operator.js';
+import { minimumDegreeOrder } from './minimum-degree.js';
+import { checkProductive, type Productive } from './productiveness.js';
+import { fail, ok, type Result } from './result.js';
+import { luSolve, sparseLu } from './sparse-lu.js';
+import { norm2, type SolveInfo, type SolveMethod } from './solve-info.js';
+import { transpose } from './transpose.js';
+
+/**
+ * Options for the Leontief solves. `method: 'auto'` picks: a sparse direct LU up to `directMaxN`
+ * products; Gauss-Seidel (CSR) or Jacobi (tiled) sweeps when the proven bound on rho(A) makes them
+ * converge within ~25 sweeps; else restarted GMRES, whose restart length is set so its basis uses at
+ * most about the matrix's own bytes. `check: false` skips the productiveness check (the caller ran it).
+ * Example: `{ tolerance: 1e-10 }`
+ */
+export interface LeontiefOptions {
+  readonly tolerance?: number;
+  readonly method?: 'auto' | SolveMethod;
+  readonly maxIterations?: number;
+  readonly check?: boolean;
+  readonly restart?: number;
+  readonly directMaxN?: number;
+  /** Force tiled (true) or CSR (false) products; default by size. */
+  readonly tiled?: boolean;
+  /** Threads for the GMRES path (main + workers); default 2 from PARALLEL_MIN_N products when the compiled engine runs. */
+  readonly threads?: number;
+}
+
+/** A solved system: the vector, how it was solved, and the productiveness proof used to choose. Example: `r.value.x[0]` */
+export interface LeontiefSolution {
+  readonly x: Float64Array;
+  readonly info: SolveInfo;
+  readonly productive?: Productive;
+}
+
+/** Size from which the GMRES path sweeps with two threads by default. */
+export const PARALLEL_MIN_N = 1 << 18;
+
+/** Default stopping rule: relative residual ||d - (I - A) x||_2 / ||d||_2. */
+export const DEFAULT_TOLERANCE = 1e-10;
+// Random sparsity fills a sparse LU almost completely, so the direct path is kept for small n.
+const FALLBACK_DIRECT_MAX_N = 1500;
+
+/** Systems up to this size are factorised (sparse LU) instead of iterated (larger ones only when an iteration fails, up to 1500). */
+export const DIRECT_MAX_N = 500;
+
+/**
+ * Gross output x with (I - A) x = d; A[i][j] is input i per unit of output j. Refuses an unproductive
+ * A (see `checkProductive`) and never returns an answer whose recomputed residual exceeds the tolerance.
+ * Example (Miller & Blair ch. 2): A = [[0.15, 0.25], [0.2, 0.05]], d = (600, 1500) gives x = (1247.52..., 1841.58...).
+ */
+export function solveLeontief(a: CsrMatrix, d: Float64Array, opts: LeontiefOptions = {}): Result<LeontiefSolution> {
+  return solveOriented(a, d, 'quantities', opts);
+}
+
+/**
+ * Solves (I - A) x = d or (I - A^T) p = l, shared by `solveLeontief` and `solvePrices`.
+ * Example: `solveOriented(a, l, 'prices', {})`
+ */
+export function solveOriented(a: CsrMatrix, b: Float64Array, orientation: Orientation, opts: LeontiefOptions): Result<LeontiefSolution> {
+  const n = a.nRows;
+  if (a.nCols !== n) return fail('shape', `technology matrix is ${a.nRows} x ${a.nCols}, not square`);
+  if (b.length !== n) return fail('shape', `right-hand side has ${b.length} entries, expected ${n}`);
+  for (let i = 0; i < n; i++) if (!Number.isFinite(b[i])) return fail('not-finite', `right-hand side entry ${i} is ${b[i]}`, { products: [i] });
+  const tol = opts.tolerance ?? DEFAULT_TOLERANCE;
+  if (!(tol > 0 && tol < 1)) return fail('shape', `tolerance ${tol} must be in (0, 1)`);
+  const maxIterations = opts.maxIterations ?? 5000;
+  const directMaxN = opts.directMaxN ?? DIRECT_MAX_N;
+  const auto = (opts.method ?? 'auto') === 'auto';
+  const tiled = opts.tiled ?? n >= TILED_MIN_N;
+  // Large systems go straight to SSOR-GMRES on tiles; the tiles also give A's column sums cheaply.
+  let split: TiledSplit | null = null;
+  // Off by default: on the 2-core reference machine the two-block sweep needed 14 instead of 8
+  // iterations and ran slower; NORMA_THREADS=2 or `threads: 2` opts in.
+  const threads = opts.threads ?? (Number(process.env.NORMA_THREADS) || 1);
+  const parallel = threads > 1 && parallelAvailable();
+  if ((auto && tiled && n > directMaxN) || opts.method === 'gmres') split = tiledSplit(a, orientation, undefined, parallel);
+  let productive: Productive | undefined;
+  if (opts.check !== false) {
+    const columnSums = split ? tiledSums(split, orientation === 'quantities') : undefined;
+    const c = checkProductive(a, { columnSums });
+    if (!c.ok) return c;
+    productive = c.value;
+  }
+  let method = opts.method ?? 'auto';
+  const bound = productive?.bound ?? 1;
+  if (method === 'auto') {
+    if (n <= directMaxN) method = 'direct';
+    else if (split) method = 'gmres';
+    else {
+      const sweeps = bound < 1 ? Math.log(tol) / Math.log(Math.max(bound, 1e-3)) : Infinity;
+      method = sweeps <= 25 ? 'gauss-seidel' : 'gmres';
+    }
+  }
+  const first = run(method);
+  if (first.ok || !auto || method === 'direct' || n > FALLBACK_DIRECT_MAX_N || first.error.code !== 'not-converged') return first;
+  // An iteration that stalls on a mid-sized system still has an exact answer within reach.
+  return run('direct');
+
+  function run(m: SolveMethod): Result<LeontiefSolution> {
+    if (m === 'direct') return direct(a, b, orientation, tol, productive);
+    if (m === 'gauss-seidel') {
+      const rows = orientation === 'quantities' ? a : transpose(a);
+      const r = gaussSeidelSolve(rows, b, { tolerance: tol, maxIterations });
+      return r.ok ? ok({ x: r.value.z, info: r.value.info, productive }) : r;
+    }
+    if (m === 'jacobi') {
+      const op: LeontiefOperator = leontiefOperator(a, orientation, opts.tiled);
+      const r = jacobiSolve(op, b, { tolerance: tol, maxIterations });
+      return r.ok ? ok({ x: r.value.z, info: r.value.info, productive }) : r;
+    }
+    const restart = opts.restart ?? restartFor(a);
+    const ts = split ?? tiledSplit(a, orientation);
+    const par = parallel ? parallelSsorSystem(ts, restart + 6) : null;
+    try {
+      const r = gmresSolve(par ?? ssorSystem(ts), b, { tolerance: tol, maxIterations, restart });
+      return r.ok ? ok({ x: r.value.z, info: r.value.info, productive }) : r;
+    } finally {
+      par?.close();
+    }
+  }
+}
+
+// Restart length from the memory budget: the basis may take about the matrix's own bytes (12 per
+// entry), between 8 and 30 vectors. SSOR-preconditioned GMRES on economies needs ~10-15 iterations.
+function restartFor(a: CsrMatrix): number {
+  const n = a.nRows;
+  if (n < 64) return Math.max(1, n);
+  return Math.max(8, Math.min(30, Math.floor((12 * a.rowPtr[n]) / (8 * n)) - 4));
+}
+
+// Sparse LU of B = I - A (or I - A^T), then one step of iterative refinement if the residual asks for it.
+function direct(a: CsrMatrix, b: Float64Array, orientation: Orientation, tol: number, productive?: Productive): Result<LeontiefSolution> {
+  const n = a.nRows;
+  const ri = new Int32Array(a.rowPtr[n] + n), ci = new Int32Array(a.rowPtr[n] + n), vi = new Float64Array(a.rowPtr[n] + n);
+  let k = 0;
+  for (let i = 0; i < n; i++) {
+    ri[k] = i;
+    ci[k] = i;
+    vi[k++] = 1;
+    for (let p = a.rowPtr[i], e = a.rowPtr[i + 1]; p < e; p++) {
+      // B = I - A: row i column j. For prices B = I - A^T: row j column i.
+      ri[k] = orientation === 'quantities' ? i : a.colIdx[p];
+      ci[k] = orientation === 'quantities' ? a.colIdx[p] : i;
+      vi[k++] = -a.values[p];
+    }
+  }
+  const bm = csrFromTriplets(n, n, ri, ci, vi);
+  if (!bm.ok) return bm;
+  const B = bm.value;
+  // A nearly dense pattern fills anyway: skip the (then quadratic) minimum-degree search.
+  const order = B.rowPtr[n] > (n * n) / 8 ? Int32Array.from({ length: n }, (_, i) => i) : minimumDegreeOrder(B);
+  const f = sparseLu(transpose(B), order, 0.1);
+  if (!f.ok) return f;
+  const x = luSolve(f.value, b);
+  const bn = norm2(b);
+  let rel = residual(B, x, b, bn);
+  let iterations = 1;
+  for (let step = 0; step < 3 && rel > tol * 1e-3 && Number.isFinite(rel); step++) {
+    const r = new Float64Array(n);
+    residualVector(B, x, b, r);
+    const dx = luSolve(f.value, r);
+    for (let i = 0; i < n; i++) x[i] += dx[i];
+    rel = residual(B, x, b, bn);
+    iterations++;
+  }
+  if (!(rel <= tol)) return fail('not-converged', `direct solve: relative residual ${rel.toExponential(3)} above tolerance ${tol}`);
+  return ok({ x, info: { method: 'direct', iterations, residual: rel, products: iterations }, productive });
+}
+
+function residualVector(B: CsrMatrix, x: Float64Array, b: Float64Array, r: Float64Array): void {
+  for (let i = 0; i < B.nRows; i++) {
+    let s = b[i];
+    for (let p = B.rowPtr[i], e = B.rowPtr[i + 1]; p < e; p++) s -= B.values[p] * x[B.colIdx[p]];
+    r[i] = s;
+  }
+}
+
+function residual(B: CsrMatrix, x: Float64Array, b: Float64Array, bn: number): number {
+  if (bn === 0) return 0;
+  const r = new Float64Array(B.nRows);
+  residualVector(B, x, b, r);
+  return norm2(r) / bn;
+}
+
+/**
+ * Exact relative residual ||b - (I - M) z|| / ||b|| for M = A or A^T, with one product; what `--timings` prints.
+ * Example: `leontiefResidual(a, x, d, 'quantities') <= 1e-10`
+ */
+export function leontiefResidual(a: CsrMatrix, z: Float64Array, b: Float64Array, orientation: Orientation): number {
+  const op = leontiefOperator(a, orientation, false);
+  const y = new Float64Array(a.nRows);
+  op.mul(z, y);
+  for (let i = 0; i < a.nRows; i++) y[i] = b[i] - z[i] + y[i];
+  const bn = norm2(b);
+  return bn === 0 ? norm2(y) : norm2(y) / bn;
+}
