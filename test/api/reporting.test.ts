@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { FastifyInstance } from 'fastify';
 import { buildServer } from '../../src/api/server.js';
 import { loadDemo } from '../../src/services/demo/load.js';
+import { invalidateReportingModel } from '../../src/services/reporting/model-cache.js';
 import { migrate, type Store } from '../../src/store/index.js';
 import { postgresUnavailable, storeFixture } from '../support/stores.js';
 
@@ -211,6 +212,30 @@ for (const kind of ['pglite', 'postgres'] as const) {
       expect(elapsed).toBeLessThan(1000 + 500); // one second, plus the POST itself
       const data = JSON.parse(text.split('data: ')[1].split('\n')[0]);
       expect(data.some((f: any) => f.sector === 'NATION' && f.region === 'NATION' && f.period === '2026-03-10' && f.product === product)).toBe(true);
+    });
+    it('a progress indicator aggregates as the capacity-weighted mean of its units\' latest levels', async () => {
+      const [{ progress }] = await store.query<{ progress: string }>(
+        `select code as progress from product where aggregation = 'weighted_mean' order by code limit 1`);
+      await store.query(`delete from unit_product where product = $1`, [progress]);
+      await store.query(
+        `insert into unit_product (org, unit, product, role, capacity_per_day) values (1, $1, $3, 'output', 2), (1, $2, $3, 'output', 6)`,
+        [unit, other, progress]);
+      invalidateReportingModel({ store, org: 1, today: () => TODAY });
+      const r = await post('/api/reports', { reports: [
+        { unit, product: progress, date: '2026-02-10', quantity: 30 },
+        { unit, product: progress, date: '2026-02-20', quantity: 40 },
+        { unit: other, product: progress, date: '2026-02-15', quantity: 10 },
+        { unit: other, product: progress, date: '2026-03-02', quantity: 90 },
+      ] });
+      expect(r.status).toBe(200);
+      const feb = (await get(`/api/fulfilment?product=${progress}&period=2026-M02`)).body;
+      expect(Number(feb.actual)).toBeCloseTo((2 * 40 + 6 * 10) / 8, 9); // not a sum: levels, weighted
+      expect(feb.units_total).toBe(2);
+      expect(feb.target).toBeNull(); // the plan sets no level for it
+      const mar = (await get(`/api/fulfilment?product=${progress}&period=2026-M03`)).body;
+      expect(Number(mar.actual)).toBeCloseTo((2 * 40 + 6 * 90) / 8, 9); // a level stands until the next report
+      const one = (await get(`/api/fulfilment?node=${other}&product=${progress}&period=2026-Q1`)).body;
+      expect(Number(one.actual)).toBe(90);
     });
   });
 }

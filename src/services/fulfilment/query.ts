@@ -264,12 +264,10 @@ export async function fulfilmentChildren(ctx: ServiceContext, q: FulfilmentQuery
 async function fulfilmentOf(ctx: ServiceContext, model: ReportingModel, cal: Calendar, cell: CellRef, productCode: string, periodId: string): Promise<FulfilmentView> {
   const product = model.productsByCode.get(productCode);
   if (!product) throw new NormaError('NORMA_ERR_NOT_FOUND', `no product ${JSON.stringify(productCode)}`, [{ field: 'product', reason: 'unknown product' }]);
-  if (product.aggregation !== 'sum') {
-    bad('product', `${productCode} is a progress indicator (weighted mean); fulfilment is computed for physical output only`);
-  }
   const parsed = parsePeriod(periodId);
   if (!parsed.ok) throw parsed.error;
   const period = parsed.value;
+  if (product.aggregation === 'weighted_mean') return weightedFulfilment(ctx, model, cell, product, period);
   const figures = new Figures(ctx, model, cal, product.id);
   const units = unitsIn(model, cell).filter((u) => u.outputs.has(product.id));
   const through = addDays(ctx.today(), -1);
@@ -466,4 +464,108 @@ async function unitsFulfilled(
     if (toDate !== null && toDate > 0 && (actual.get(u.code) ?? 0) >= toDate) fulfilled++;
   }
   return { total: units.length, fulfilled };
+}
+
+/** The month whose end-of-month plan level stands for a period: its last month. */
+function lastMonthOf(p: Period): string {
+  return monthOf(p.end);
+}
+
+/**
+ * Fulfilment of a progress indicator (aggregation weighted_mean, e.g. percent of works done): each
+ * unit's level is its latest figure in force up to the period end; a node's level is the mean of its
+ * units' levels weighted by their capacity (project size). Targets are the planned level at the end
+ * of the period's last month; to date, planned levels are interpolated within the month.
+ */
+async function weightedFulfilment(
+  ctx: ServiceContext, model: ReportingModel, cell: CellRef, product: { id: number; code: string }, period: Period,
+): Promise<FulfilmentView> {
+  const units = unitsIn(model, cell).filter((u) => u.outputs.has(product.id));
+  const through = addDays(ctx.today(), -1);
+  const codes = units.map((u) => u.code);
+  const asOf = period.end < through ? period.end : through;
+  const weights = new Map<string, number>();
+  for (const r of await ctx.store.query<{ unit: string; w: string | null }>(
+    `select unit, capacity_per_day::text as w from unit_product where org = $1 and product = $2 and role = 'output' and unit = any($3::text[])`,
+    [ctx.org, product.code, codes],
+  )) weights.set(r.unit, r.w !== null && Number(r.w) > 0 ? Number(r.w) : 1);
+  const level = new Map<number, number>();
+  for (const r of await ctx.store.query<{ unit_id: number; q: string }>(
+    `select distinct on (unit_id) unit_id, quantity::text as q from report_current
+      where org = $1 and product_id = $2 and kind = 'output' and unit_id = any($3::int[]) and day <= $4
+      order by unit_id, day desc`,
+    [ctx.org, product.id, units.map((u) => u.id), period.end],
+  )) level.set(r.unit_id, Number(r.q));
+  // Planned levels: month-end targets of the plan in force, per unit.
+  const endMonth = lastMonthOf(period);
+  const throughMonth = monthOf(asOf);
+  const prevMonth = (m: string) => {
+    const y = Number(m.slice(0, 4));
+    const n = Number(m.slice(6));
+    return n === 1 ? `${y - 1}-M12` : `${y}-M${String(n - 1).padStart(2, '0')}`;
+  };
+  const plans = new Map<string, Map<string, number>>();
+  for (const r of await ctx.store.query<{ node: string; period: string; q: string }>(
+    `select t.node, t.period, t.quantity::text as q from target t
+       join (select plan, max(version) as version from plan_version where org = $1 and status in ('approved', 'revised') group by plan) v
+         on v.plan = t.plan and v.version = t.version
+      where t.org = $1 and t.product = $2 and t.node = any($3::text[]) and t.period = any($4)`,
+    [ctx.org, product.code, codes, [endMonth, throughMonth, prevMonth(throughMonth)]],
+  )) {
+    const m = plans.get(r.node) ?? new Map<string, number>();
+    m.set(r.period, Number(r.q));
+    plans.set(r.node, m);
+  }
+  const planned = (unit: string, atDay: string): number | undefined => {
+    const m = plans.get(unit);
+    const month = monthOf(atDay);
+    const end = m?.get(month);
+    if (end === undefined) return undefined;
+    const start = m?.get(prevMonth(month)) ?? 0;
+    const p = parsePeriod(month);
+    if (!p.ok) return end;
+    const days = Number(p.value.end.slice(8, 10));
+    return start + ((end - start) * Number(atDay.slice(8, 10))) / days;
+  };
+  let wSum = 0;
+  let actual = 0;
+  let target: number | null = 0;
+  let toDate: number | null = 0;
+  let fulfilled = 0;
+  for (const u of units) {
+    const w = weights.get(u.code) ?? 1;
+    const lv = level.get(u.id) ?? 0;
+    const t = plans.get(u.code)?.get(endMonth);
+    const td = period.start > through ? 0 : planned(u.code, asOf);
+    wSum += w;
+    actual += w * lv;
+    target = target === null || t === undefined ? null : target + w * t;
+    toDate = toDate === null || td === undefined ? null : toDate + w * td;
+    const due = period.end <= through ? t : td;
+    if (due !== undefined && due > 0 && lv >= due) fulfilled++;
+  }
+  const mean = (x: number) => (wSum > 0 ? x / wSum : 0);
+  const dec = (x: number) => String(Math.round(x * 1e6) / 1e6);
+  const a = mean(actual);
+  const t = target === null ? null : mean(target);
+  const td = toDate === null ? null : mean(toDate);
+  // Progress keeps its pace: projected level = actual scaled by plan / plan to date, at most 100 %.
+  const projected = period.end <= through || t === null || td === null || td <= 0 ? a : Math.min(Math.max(a, (a * t) / td), 100);
+  return {
+    node: cell.node,
+    sector: cell.sector,
+    region: cell.region,
+    product: product.code,
+    period: period.id,
+    target: t === null ? null : dec(t),
+    actual: dec(a),
+    fulfilment: t !== null && t > 0 ? a / t : null,
+    target_to_date: td === null ? null : dec(td),
+    fulfilment_to_date: td !== null && td > 0 ? a / td : null,
+    projected: dec(projected),
+    projected_low: dec(Math.min(a, projected)),
+    projected_high: dec(projected),
+    units_total: units.length,
+    units_fulfilled: fulfilled,
+  };
 }
