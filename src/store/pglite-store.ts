@@ -7,7 +7,7 @@ import { acquireLock } from './lock-file.js';
 import { copySql } from './copy-sql.js';
 import { StoreError, type Queryable, type Row, type Store } from './types.js';
 
-type Reply = { id: number; ok: boolean; rows?: Row[]; rowCount?: number; error?: { message: string; code?: string; detail?: string; where?: string } };
+type Reply = { id: number; ok: boolean; rows?: Row[]; rowCount?: number; text?: string; error?: { message: string; code?: string; detail?: string; where?: string } };
 
 /** Talks to the PGlite worker: one request at a time per message id. */
 class WorkerChannel {
@@ -75,6 +75,10 @@ function queryableOver(channel: WorkerChannel): Queryable {
       const reply = await channel.call({ op: 'copy', sql: copySql(table, columns, "'/dev/blob'"), data: csv });
       return reply.rowCount ?? 0;
     },
+    async copyTo(query: string) {
+      const reply = await channel.call({ op: 'copyTo', sql: `copy (${query}) to '/dev/blob' with (format csv, header false)` });
+      return reply.text ?? '';
+    },
   };
 }
 
@@ -121,6 +125,7 @@ export async function openPgliteStore(dataDir: string): Promise<Store> {
       query: (sql, params) => mutex.run(() => direct.query(sql, params)),
       exec: (sql) => mutex.run(() => direct.exec(sql)),
       copyFrom: (table, columns, csv) => mutex.run(() => direct.copyFrom(table, columns, csv)),
+      copyTo: (query) => mutex.run(() => direct.copyTo(query)),
       transaction: (work) =>
         mutex.run(async () => {
           await direct.exec('begin');

@@ -46,6 +46,10 @@ parentPort.on('message', async (msg) => {
     } else if (msg.op === 'copy') {
       const res = await db.query(msg.sql, [], { blob: new Blob([msg.data]) });
       parentPort.postMessage({ id: msg.id, ok: true, rowCount: res.affectedRows ?? 0 });
+    } else if (msg.op === 'copyTo') {
+      // COPY ... TO '/dev/blob' hands the data back as result.blob (absent when no row was written).
+      const res = await db.query(msg.sql);
+      parentPort.postMessage({ id: msg.id, ok: true, text: res.blob ? await res.blob.text() : '' });
     } else if (msg.op === 'close') {
       await db.close();
       parentPort.postMessage({ id: msg.id, ok: true });

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import { from as copyFromStdin } from 'pg-copy-streams';
+import { from as copyFromStdin, to as copyToStdout } from 'pg-copy-streams';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { copySql } from './copy-sql.js';
@@ -44,6 +44,20 @@ function queryableOver(client: pg.Pool | pg.PoolClient): Queryable {
         const stream = conn.query(copyFromStdin(copySql(table, columns, 'stdin')));
         await pipeline(Readable.from([csv]), stream);
         return Number(stream.rowCount ?? 0);
+      } catch (e) {
+        wrap(e);
+      } finally {
+        if (conn !== client) (conn as pg.PoolClient).release();
+      }
+    },
+    async copyTo(query: string) {
+      const conn = 'release' in client ? client : await client.connect();
+      try {
+        const stream = conn.query(copyToStdout(`copy (${query}) to stdout with (format csv, header false)`));
+        const parts: Buffer[] = [];
+        for await (const part of stream) parts.push(part as Buffer);
+        // Decode once at the end: a network chunk may end inside a multi-byte UTF-8 character.
+        return Buffer.concat(parts).toString('utf8');
       } catch (e) {
         wrap(e);
       } finally {

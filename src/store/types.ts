@@ -1,7 +1,7 @@
 /** A row as the driver returns it: column name to value. */
 export type Row = Record<string, unknown>;
 
-/** What Norma asks of a database connection: parameterised queries and COPY of CSV text. */
+/** What Norma asks of a database connection: parameterised queries and COPY of CSV text, both ways. */
 export interface Queryable {
   /**
    * Runs one statement with `$1..$n` parameters and returns its rows.
@@ -15,6 +15,12 @@ export interface Queryable {
    * @example await db.copyFrom('product', ['org', 'code'], '1,cement\n');
    */
   copyFrom(table: string, columns: readonly string[], csv: string): Promise<number>;
+  /**
+   * Runs `COPY (query) TO ... WITH (FORMAT csv, HEADER false)` and returns the CSV text (one line per
+   * row, no header). The whole result is one string: callers page big tables (e.g. by ctid range).
+   * @example const csv = await db.copyTo('select org, code from product order by code'); // '1,cement\n'
+   */
+  copyTo(query: string): Promise<string>;
 }
 
 /** The store: a Queryable plus transactions and lifecycle. */
