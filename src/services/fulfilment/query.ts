@@ -205,15 +205,27 @@ class Figures {
     return out;
   }
 
-  /** Working-day share of a day in its month, for splitting month targets into days. */
+  private readonly shares = new Map<string, number>();
+
+  /** Working-day share of a day in its month, for splitting month targets into days (memoised per calendar). */
   dayShare(day: string, chain: readonly string[]): number {
-    if (!isWorkingDay(this.cal, day, chain)) return 0;
-    const month = parsePeriod(`${day.slice(0, 4)}-M${day.slice(5, 7)}`);
-    if (!month.ok) return 0;
-    let n = 0;
-    for (let d = month.value.start; d <= month.value.end; d = addDays(d, 1)) if (isWorkingDay(this.cal, d, chain)) n++;
-    return n ? 1 / n : 0;
+    const key = `${chain.join('/')}|${day}`;
+    let share = this.shares.get(key);
+    if (share === undefined) {
+      share = 0;
+      if (isWorkingDay(this.cal, day, chain)) {
+        const month = parsePeriod(`${day.slice(0, 4)}-M${day.slice(5, 7)}`);
+        if (month.ok) {
+          let n = 0;
+          for (let d = month.value.start; d <= month.value.end; d = addDays(d, 1)) if (isWorkingDay(this.cal, d, chain)) n++;
+          share = n ? 1 / n : 0;
+        }
+      }
+      this.shares.set(key, share);
+    }
+    return share;
   }
+
 }
 
 function monthOf(day: string): string {
@@ -326,9 +338,18 @@ function chainOf(model: ReportingModel, code: string): string[] {
   return out;
 }
 
+const elapsedShares = new WeakMap<Figures, Map<string, number>>();
+
 function monthToDate(m: Period, through: string, monthTarget: number, figures: Figures, chain: readonly string[]): number {
-  let share = 0;
-  for (let d = m.start; d <= through && d <= m.end; d = addDays(d, 1)) share += figures.dayShare(d, chain);
+  let cache = elapsedShares.get(figures);
+  if (!cache) elapsedShares.set(figures, (cache = new Map()));
+  const key = `${chain.join('/')}|${m.id}|${through}`;
+  let share = cache.get(key);
+  if (share === undefined) {
+    share = 0;
+    for (let d = m.start; d <= through && d <= m.end; d = addDays(d, 1)) share += figures.dayShare(d, chain);
+    cache.set(key, share);
+  }
   return monthTarget * share;
 }
 
