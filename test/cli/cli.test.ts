@@ -79,7 +79,8 @@ for (const kind of kinds) {
       expect(a).toEqual(b);
     });
 
-    it.skipIf(kind === 'postgres')('refuses a second process on a PGlite directory in use, naming the pid', async () => {
+    // PGlite only: the lock (and the slow, memory-heavy case) is the embedded store's own.
+    if (kind === 'pglite') it('refuses a second process on a PGlite directory in use, naming the pid', async () => {
       const child = spawn(process.execPath, [join(root, 'bin/norma.js'), 'serve', '--port', '0'], {
         env: { ...process.env, NORMA_DATA: dir, DATABASE_URL: '' },
         stdio: ['ignore', 'ignore', 'pipe'],
