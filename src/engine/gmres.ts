@@ -161,30 +161,9 @@ function subtractProjections(V: Float64Array, n: number, count: number, w: Float
 }
 
 // w -= sum_i (V_i . w) V_i over i < count (classical Gram-Schmidt, two chunked passes); h gets the
-// coefficients added; returns ||w|| afterwards.
+// coefficients added; returns ||w|| afterwards. The second pass of re-orthogonalisation is rare, so
+// the norm the first pass also computes is not worth a kernel of its own.
 function orthogonalise(V: Float64Array, n: number, count: number, w: Float64Array, h: Float64Array): number {
-  for (let k0 = 0; k0 < n; k0 += CHUNK) {
-    const k1 = Math.min(n, k0 + CHUNK);
-    for (let i = 0; i < count; i++) {
-      const base = i * n;
-      let s0 = 0, s1 = 0;
-      let k = k0;
-      for (; k + 1 < k1; k += 2) {
-        s0 += V[base + k] * w[k];
-        s1 += V[base + k + 1] * w[k + 1];
-      }
-      if (k < k1) s0 += V[base + k] * w[k];
-      h[i] += s0 + s1;
-    }
-  }
-  let nn = 0;
-  for (let k0 = 0; k0 < n; k0 += CHUNK) {
-    const k1 = Math.min(n, k0 + CHUNK);
-    for (let i = 0; i < count; i++) {
-      const hi = h[i], base = i * n;
-      for (let k = k0; k < k1; k++) w[k] -= hi * V[base + k];
-    }
-    for (let k = k0; k < k1; k++) nn += w[k] * w[k];
-  }
-  return Math.sqrt(nn);
+  dotsAndNorm(V, n, count, w, h);
+  return subtractProjections(V, n, count, w, h);
 }

@@ -106,7 +106,6 @@ export interface DemoEconomy {
   readonly disruption: DemoDisruption;
 }
 
-export { NATION } from '../trees.js';
 import { NATION } from '../trees.js';
 export const PLAN_YEAR = 2026;
 /** Planned use of capacity: annual plans are set a little below what the units can make. */
