@@ -36,7 +36,7 @@ export async function fulfilmentBench(args: string[]): Promise<number> {
           const period = periods[rnd(periods.length)];
           const where = level === 'national' ? '' : level === 'province' ? `&tree=region&node=${provinces[rnd(provinces.length)]}` : `&node=${m.unit}`;
           const t = performance.now();
-          const res = await fetch(`${server.base}/api/fulfilment?product=${m.product}&period=${period}${where}`);
+          const res = await fetch(`${server.base}/api/fulfilment?product=${m.product}&period=${period}${where}`, { headers: server.headers });
           await res.arrayBuffer();
           times.push(performance.now() - t);
           if (!res.ok) throw new Error(`${level} ${res.status}`);

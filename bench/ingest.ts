@@ -59,7 +59,7 @@ export async function ingestBench(args: string[]): Promise<number> {
             if (i >= rows.length) return;
             const res = await fetch(`${server.base}/api/reports`, {
               method: 'POST',
-              headers: { 'content-type': 'application/json', 'idempotency-key': randomUUID() },
+              headers: { ...server.headers, 'content-type': 'application/json', 'idempotency-key': randomUUID() },
               body: JSON.stringify({ reports: rows.slice(i, i + batch) }),
             });
             if (!res.ok) throw new Error(`batch at ${i}: ${res.status} ${await res.text()}`);

@@ -1,4 +1,5 @@
 // Shared bench plumbing: fresh stores of each kind, a Norma server in a child process, timing.
+import { randomBytes } from 'node:crypto';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -64,11 +65,17 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** Starts `norma serve` on a free loopback port and waits for /api/health. */
-export async function startServer(env: Record<string, string>): Promise<{ base: string; child: ChildProcess; stop(): Promise<void> }> {
+/**
+ * Starts `norma serve` on a free loopback port and waits for /api/health. The server runs with a
+ * fresh admin token (sent in `headers`) and without rate limits, as an automation client would.
+ */
+export async function startServer(
+  env: Record<string, string>,
+): Promise<{ base: string; child: ChildProcess; headers: Record<string, string>; stop(): Promise<void> }> {
   const port = await freePort();
+  const token = randomBytes(24).toString('base64url');
   const child = spawn(process.execPath, [join(ROOT, 'bin/norma.js'), 'serve', '--port', String(port)], {
-    env: { ...process.env, ...env },
+    env: { ...process.env, NORMA_RATE_LIMIT: '0', ...env, NORMA_ADMIN_TOKEN: token },
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const base = `http://127.0.0.1:${port}`;
@@ -86,6 +93,7 @@ export async function startServer(env: Record<string, string>): Promise<{ base: 
   return {
     base,
     child,
+    headers: { authorization: `Bearer ${token}` },
     stop: () =>
       new Promise<void>((resolve) => {
         child.on('exit', () => resolve());

@@ -56,6 +56,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
       });
     }
     const status = err.statusCode ?? 500;
+    if (status === 429) {
+      const limit = (err as { limit?: number }).limit;
+      return reply.code(429).send({ error: 'NORMA_ERR_RATE_LIMITED', message: err.message, details: [{ field: 'rate', reason: `limit ${limit ?? '?'} per minute` }] });
+    }
     if (status >= 400 && status < 500) {
       return reply.code(status).send({
         error: status === 413 ? 'NORMA_ERR_TOO_LARGE' : 'NORMA_ERR_BAD_REQUEST',

@@ -1,4 +1,6 @@
 import type { FastifyInstance } from 'fastify';
+import { reaches } from '../domain/access.js';
+import { covers } from '../services/auth/scope.js';
 import type { ServiceContext } from '../services/context.js';
 import { readCells, type CellFigure } from '../services/fulfilment/read-cells.js';
 import type { CellDelta } from '../services/reporting/cells.js';
@@ -55,14 +57,19 @@ export function publishCells(ctx: ServiceContext, cells: readonly CellDelta[]): 
  * `[{"sector","region","product","kind","period","actual","reports"}]`, within a second of the report.
  */
 export function registerStream(app: FastifyInstance, ctx: ServiceContext): void {
-  app.get('/api/stream', { schema: { tags: ['monitoring'], summary: 'Live changed figures (text/event-stream)' } }, (req, reply) => {
+  const config = { permission: { need: 'read' as const, scope: (req: { query: unknown }) => [(req.query as { node?: string }).node] } };
+  app.get('/api/stream', { config, schema: { tags: ['monitoring'], summary: 'Live changed figures (text/event-stream)' } }, async (req, reply) => {
+    // A scoped principal sees only cells within its scope, whatever node it asked for.
+    const p = req.principal;
+    const c = p ? await covers(ctx) : undefined;
+    const visible = (f: CellFigure) => !p || !c || reaches(p, f.sector, c) || reaches(p, f.region, c);
     reply.hijack();
     const res = reply.raw;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive', 'x-accel-buffering': 'no' });
     res.write(': norma live figures\n\n');
     const unsubscribe = hubFor(ctx).subscribe((figures) => {
       const node = (req.query as { node?: string }).node;
-      const mine = node ? figures.filter((f) => f.sector === node || f.region === node) : figures;
+      const mine = figures.filter((f) => (!node || f.sector === node || f.region === node) && visible(f));
       if (mine.length) res.write(`event: figures\ndata: ${JSON.stringify(mine)}\n\n`);
     });
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);

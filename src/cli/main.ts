@@ -7,6 +7,7 @@ import { demoCommand } from './demo.js';
 import { reportError } from './output.js';
 import { reportCommand } from './report.js';
 import { serveCommand } from './serve.js';
+import { userCommand } from './user.js';
 
 /** The `norma` program with every command registered. Usage errors exit 1, --help exits 0. */
 export function normaProgram(): Command {
@@ -15,7 +16,7 @@ export function normaProgram(): Command {
     .version(NORMA_VERSION)
     .showHelpAfterError();
   for (const c of [serveCommand(), demoCommand(), migrateCommand(), dbCommand(), reportCommand(), balanceCommand()]) program.addCommand(c);
-  for (const c of [backupCommand(), restoreCommand()]) program.addCommand(c);
+  for (const c of [backupCommand(), restoreCommand(), userCommand()]) program.addCommand(c);
   return program;
 }
 

@@ -3,6 +3,7 @@ import { buildServer } from '../api/server.js';
 import { contextFor, openMigratedStore } from './store.js';
 import { runDemo } from './demo.js';
 import { registerMonitoring, startMonitoringWorker } from '../services/monitoring/index.js';
+import { ensureFirstAdmin } from '../services/auth/accounts.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -29,6 +30,13 @@ export function serveCommand(): Command {
         // Monitoring runs behind ingest: batches enqueue, the worker drains within a second.
         registerMonitoring({ mode: 'queued' });
         const ctx = contextFor(store);
+        if (!process.env.NORMA_ADMIN_TOKEN) {
+          const password = await ensureFirstAdmin(ctx);
+          if (password) {
+            console.error(`norma: first start: sign in as "admin" with the password ${password}`);
+            console.error('norma: it is shown only this once; change it with POST /api/session/password, or add accounts with `norma user add`');
+          }
+        }
         const app = await buildServer(ctx, { logger: opts.log ?? false });
         const worker = startMonitoringWorker(ctx);
         const address = await app.listen({ port: opts.port, host: opts.host });

@@ -1,4 +1,6 @@
 import { migrate, openStore, storeConfigFromEnv, type Store } from '../store/index.js';
+import { userInfo } from 'node:os';
+import type { Principal } from '../domain/access.js';
 import { localToday, type ServiceContext } from '../services/context.js';
 import { DEMO_ORG } from '../services/demo/load.js';
 
@@ -17,6 +19,22 @@ export async function openMigratedStore(): Promise<Store> {
 /** The service context the CLI and server act in: one organisation per store for now. */
 export function contextFor(store: Store): ServiceContext {
   return { store, org: DEMO_ORG, today: () => localToday(540) };
+}
+
+/**
+ * Who acts for the CLI: the operating-system user on the server's machine, with full rights (the
+ * CLI opens the database itself); audit entries name it as `cli:USER`.
+ */
+export function cliActor(name?: string): Principal {
+  let who = name;
+  if (!who) {
+    try {
+      who = userInfo().username;
+    } catch {
+      who = 'unknown';
+    }
+  }
+  return { name: `cli:${who}`, role: 'admin', node: null, via: 'cli' };
 }
 
 /** Runs `work` with a migrated store and closes it afterwards, whatever happens. */

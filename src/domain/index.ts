@@ -70,3 +70,5 @@ export type { SubtreeNode, Tree, TreeName, TreeNode, TreeNodeKind, UnitPlacement
 export type { Aggregation, MeasureUnit, Product, WeightedValue } from './product.js';
 export type { Quantity, QuantityFailureReason, QuantityResult } from './quantity.js';
 export type { Unit, UnitContext, UnitKind } from './unit.js';
+export { NEEDS, ROLES, canGrant, isRole, reaches, roleHas, scopeKind, selectionInScope } from './access.js';
+export type { Covers, Need, Principal, Role, ScopeKind } from './access.js';

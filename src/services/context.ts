@@ -1,6 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Principal } from '../domain/access.js';
 import type { Store } from '../store/index.js';
 
 /** What every use case needs: the store and the organisation it acts for. */
@@ -11,6 +12,18 @@ export interface ServiceContext {
   readonly today: () => string;
   /** The current instant, for report timestamps and deadlines; injectable for tests. */
   readonly now?: () => Date;
+  /** Who acts, for audit entries and report versions; absent for the system's own work. */
+  readonly actor?: Principal;
+}
+
+/** The context of one request: the same store and organisation, acting as `actor`. */
+export function actingAs(ctx: ServiceContext, actor: Principal | undefined): ServiceContext {
+  return actor ? { ...ctx, actor } : ctx;
+}
+
+/** The name audit entries and report versions record for the context's actor. */
+export function actorName(ctx: ServiceContext): string {
+  return ctx.actor?.name ?? 'system';
 }
 
 function readVersion(): string {

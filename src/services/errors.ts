@@ -17,6 +17,10 @@ export const ERROR_CODES = {
   NORMA_ERR_CONFLICT: { status: 409, exit: 1, title: 'The request conflicts with the current state' },
   NORMA_ERR_REFUSED: { status: 422, exit: 2, title: "Refused by the model's rules" },
   NORMA_ERR_STORE_BUSY: { status: 503, exit: 1, title: 'The data directory is held by another process' },
+  NORMA_ERR_UNAUTHORIZED: { status: 401, exit: 1, title: 'No valid session or token' },
+  NORMA_ERR_FORBIDDEN: { status: 403, exit: 1, title: 'Not permitted for this role or outside its scope; nothing was done' },
+  NORMA_ERR_CSRF: { status: 403, exit: 1, title: 'A session request that changes data lacks the X-CSRF-Token header of its session' },
+  NORMA_ERR_RATE_LIMITED: { status: 429, exit: 1, title: 'Too many requests; retry after the time given' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -2,6 +2,7 @@ import { initial } from './migrations/001-initial.js';
 import { reporting } from './migrations/002-reporting.js';
 import { monitorQueue } from './migrations/004-monitor-queue.js';
 import { monitoring } from './migrations/003-monitoring.js';
+import { trust } from './migrations/005-trust.js';
 import type { Store } from './types.js';
 
 /** One forward-only schema step. Versions only grow; a retired name is never reused. */
@@ -19,7 +20,7 @@ export interface MigrationResult {
 }
 
 /** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS: readonly Migration[] = [initial, reporting, monitoring, monitorQueue];
+export const MIGRATIONS: readonly Migration[] = [initial, reporting, monitoring, monitorQueue, trust];
 
 const LOCK_KEY = 7_263_001; // advisory lock id: serialises concurrent `migrate` runs on one database
 

@@ -6,6 +6,7 @@ import { buildServer } from '../../src/api/server.js';
 import { loadDemo } from '../../src/services/demo/load.js';
 import { migrate, type Store } from '../../src/store/index.js';
 import { postgresUnavailable, storeFixture } from '../support/stores.js';
+import { adminFetch as fetch, TEST_ADMIN_TOKEN } from '../support/auth.js';
 
 const pgReason = await postgresUnavailable();
 if (pgReason) console.warn(`report import API tests: skipping the PostgreSQL half: ${pgReason}`);
@@ -51,7 +52,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       store = await fixture.open();
       await migrate(store);
       await loadDemo(store, { seed: 7, units: 40, through: '2026-02-10' });
-      app = await buildServer({ store, org: 1, today: () => TODAY });
+      app = await buildServer({ store, org: 1, today: () => TODAY }, { adminToken: TEST_ADMIN_TOKEN });
       base = await app.listen({ port: 0, host: '127.0.0.1' });
       pairs = await store.query<Pair>(
         `select unit, product from unit_product where org = 1 and role = 'output' order by unit, product`,

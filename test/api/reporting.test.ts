@@ -5,6 +5,7 @@ import { loadDemo } from '../../src/services/demo/load.js';
 import { invalidateReportingModel } from '../../src/services/reporting/model-cache.js';
 import { migrate, type Store } from '../../src/store/index.js';
 import { postgresUnavailable, storeFixture } from '../support/stores.js';
+import { adminFetch as fetch, TEST_ADMIN_TOKEN } from '../support/auth.js';
 
 const pgReason = await postgresUnavailable();
 if (pgReason) console.warn(`reporting API tests: skipping the PostgreSQL half: ${pgReason}`);
@@ -37,7 +38,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       store = await fixture.open();
       await migrate(store);
       await loadDemo(store, { seed: 11, units: 80, through: '2026-03-10' });
-      app = await buildServer({ store, org: 1, today: () => TODAY, now: () => new Date(`${TODAY}T08:00:00+09:00`) });
+      app = await buildServer({ store, org: 1, today: () => TODAY, now: () => new Date(`${TODAY}T08:00:00+09:00`) }, { adminToken: TEST_ADMIN_TOKEN });
       base = await app.listen({ port: 0, host: '127.0.0.1' });
       const [row] = await store.query<{ unit: string; product: string; n: number }>(
         `select up.product, min(up.unit) as unit, count(*) as n from unit_product up join product p on p.org = up.org and p.code = up.product
@@ -78,7 +79,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const h = await get(`/api/reports/history?unit=${unit}&product=${product}&date=${day}`);
       expect(h.status).toBe(200);
       expect(h.body.versions.map((v: any) => [v.version, v.quantity, v.note])).toEqual([[1, '123.456', 'first'], [2, '100', 'recount']]);
-      expect(h.body.versions[0].reported_by).toBe('api');
+      expect(h.body.versions[0].reported_by).toBe('admin-token');
       expect(Date.parse(h.body.versions[1].reported_at)).not.toBeNaN();
     });
 

@@ -51,7 +51,19 @@ describe('npm start on an empty data directory', () => {
     const { body, waited } = await waitForHealth(`http://127.0.0.1:${port}/api/health`, child, 170_000);
     console.log(`npm start: health answered after ${waited} ms`);
     expect(body).toMatchObject({ status: 'ok', store: 'pglite' });
-    const units: any = await (await fetch(`http://127.0.0.1:${port}/api/trees/sector?depth=0`)).json();
+    // Nothing configured: the first start printed a one-time admin password; it signs in.
+    const password = /sign in as "admin" with the password (\S+)/.exec(stderr)?.[1];
+    expect(password, stderr).toBeTruthy();
+    const anonymous = await fetch(`http://127.0.0.1:${port}/api/trees/sector?depth=0`);
+    expect(anonymous.status).toBe(401);
+    const login = await fetch(`http://127.0.0.1:${port}/api/session`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ name: 'admin', password }),
+    });
+    expect(login.status).toBe(200);
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
+    const units: any = await (await fetch(`http://127.0.0.1:${port}/api/trees/sector?depth=0`, { headers: { cookie } })).json();
     expect(units.root.code).toBe('NATION');
     expect(stderr).toMatch(/demo loaded: seed=1 units=2000 /);
     // Graceful stop: the process group gets SIGTERM (npm forwards it) and the lock is released.

@@ -33,12 +33,13 @@ const Unit = z
 export const catalogueRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.get(
     '/api/products',
-    { schema: { tags: ['model'], summary: 'Products and indicators', response: { 200: z.array(Product) } } },
+    { config: { permission: { need: 'published' } }, schema: { tags: ['model'], summary: 'Products and indicators', response: { 200: z.array(Product) } } },
     async () => listProducts(ctx),
   );
   app.get(
     '/api/units/:code',
     {
+      config: { permission: { need: 'read', scope: (req) => [(req.params as { code?: string }).code] } },
       schema: {
         tags: ['model'],
         summary: 'One unit: its parents in both trees, capacity and products',

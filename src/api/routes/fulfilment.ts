@@ -1,7 +1,9 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ServiceContext } from '../../services/context.js';
 import { fulfilment, fulfilmentChildren, type FulfilmentView } from '../../services/fulfilment/query.js';
+import { queryOf } from '../auth.js';
 import { ErrorBody } from '../errors.js';
 
 const Fulfilment = z
@@ -45,11 +47,18 @@ export function fulfilmentCsv(rows: readonly FulfilmentView[]): string {
   return [COLUMNS.join(','), ...rows.map((r) => COLUMNS.map((c) => cell(r[c])).join(','))].join('\n') + '\n';
 }
 
+/** A node, or a sector x region cut: within a scope when either side is. */
+export const cut = (req: FastifyRequest) => {
+  const q = queryOf(req);
+  return [q.node, q.sector, q.region];
+};
+
 /** `GET /api/fulfilment` and `GET /api/fulfilment/children` (JSON, or CSV with `format=csv`). */
 export const fulfilmentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   app.get(
     '/api/fulfilment',
     {
+      config: { permission: { need: 'read', scope: cut } },
       schema: {
         tags: ['monitoring'],
         summary: 'Target, actual, fulfilment to date and projection for a node or cut, product and period',
@@ -66,6 +75,7 @@ export const fulfilmentRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
   app.get(
     '/api/fulfilment/children',
     {
+      config: { permission: { need: 'read', scope: cut } },
       schema: {
         tags: ['monitoring'],
         summary: "The node's own totals and each child's (sub-nodes and units) figures",

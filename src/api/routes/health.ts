@@ -7,6 +7,7 @@ export const healthRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
   app.get(
     '/api/health',
     {
+      config: { permission: { need: 'open' } },
       schema: {
         tags: ['system'],
         summary: 'Liveness, store kind and version',

@@ -1,3 +1,4 @@
+import type { FastifyRequest } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { isIsoDate } from '../../domain/iso-date.js';
@@ -10,9 +11,12 @@ import {
   getAlert,
   getRecords,
   getStandards,
+  alertUnit,
   listAlerts,
   registerMonitoring,
 } from '../../services/monitoring/index.js';
+import { actingAs } from '../../services/context.js';
+import { queryOf } from '../auth.js';
 import { ErrorBody } from '../errors.js';
 
 const Code = z.string().min(1).max(64);
@@ -136,9 +140,13 @@ const SeriesQuery = z.object({ unit: Code, product: Code, period: PeriodId });
  */
 export const monitoringRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async (app, { ctx }) => {
   registerMonitoring();
+  const unitScope = (req: FastifyRequest) => [queryOf(req).unit];
+  // An alert belongs to its unit: whoever reaches the unit reaches the alert.
+  const alertScope = async (req: FastifyRequest) => [await alertUnit(ctx, Number((req.params as { id: number }).id))];
   app.get(
     '/api/alerts',
     {
+      config: { permission: { need: 'read', scope: (req) => [queryOf(req).node] } },
       schema: {
         tags: ['monitoring'],
         summary: 'Early warnings, newest first',
@@ -157,6 +165,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
   app.post(
     '/api/alerts/escalate',
     {
+      config: { permission: { need: 'manage', scope: 'national' } },
       schema: {
         tags: ['monitoring'],
         summary: 'Move unacknowledged alerts up the region tree now (the server also does it on a timer)',
@@ -172,12 +181,13 @@ export const monitoringRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
     },
     async (req) => {
       const today = req.body?.today ?? ctx.today();
-      return { today, steps: await escalateAlerts(ctx, today) };
+      return { today, steps: await escalateAlerts(actingAs(ctx, req.principal), today) };
     },
   );
   app.get(
     '/api/alerts/:id',
     {
+      config: { permission: { need: 'read', scope: alertScope } },
       schema: {
         tags: ['monitoring'],
         summary: 'One alert with its escalation history',
@@ -190,19 +200,21 @@ export const monitoringRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
   app.post(
     '/api/alerts/:id/acknowledge',
     {
+      config: { permission: { need: 'write', scope: alertScope } },
       schema: {
         tags: ['monitoring'],
         summary: 'Acknowledge an open alert: it stops moving up the tree',
         params: z.object({ id: z.coerce.number().int().min(1).max(2_147_483_647) }),
-        body: z.object({ by: z.string().min(1).max(200), note: z.string().max(1000).optional() }),
+        body: z.object({ by: z.string().min(1).max(200).optional().describe('ignored when signed in: the account or token acknowledges'), note: z.string().max(1000).optional() }),
         response: { 200: AlertWithHistory, 400: ErrorBody, 404: ErrorBody, 409: ErrorBody },
       },
     },
-    async (req) => acknowledgeAlert(ctx, req.params.id, req.body),
+    async (req) => acknowledgeAlert(actingAs(ctx, req.principal), req.params.id, req.body ?? {}),
   );
   app.get(
     '/api/records',
     {
+      config: { permission: { need: 'read', scope: unitScope } },
       schema: {
         tags: ['monitoring'],
         summary: "A unit's best day and best month per product, and its record events",
@@ -215,6 +227,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
   app.get(
     '/api/standards',
     {
+      config: { permission: { need: 'read', scope: unitScope } },
       schema: {
         tags: ['monitoring'],
         summary: "Proposals to raise a unit's standards after sustained records",
@@ -227,6 +240,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
   app.get(
     '/api/indices',
     {
+      config: { permission: { need: 'read', scope: unitScope } },
       schema: {
         tags: ['monitoring'],
         summary: "Beer's indices: actuality, capability, potentiality, productivity, latency, performance",
@@ -239,6 +253,7 @@ export const monitoringRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = 
   app.get(
     '/api/forecast',
     {
+      config: { permission: { need: 'read', scope: unitScope } },
       schema: {
         tags: ['monitoring'],
         summary: "Period-end forecast of a unit's output from its trend filter, with an interval",

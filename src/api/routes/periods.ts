@@ -23,6 +23,7 @@ export const periodRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
   app.get(
     '/api/periods/:id',
     {
+      config: { permission: { need: 'published' } },
       schema: {
         tags: ['model'],
         summary: 'A period (2026-2030, 2026, 2026-H1, 2026-Q3, 2026-M11, 2026-W48, 2026-11-23) with parent, children and working days',

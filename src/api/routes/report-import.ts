@@ -3,7 +3,7 @@ import multipart from '@fastify/multipart';
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import type { ServiceContext } from '../../services/context.js';
+import { actingAs, type ServiceContext } from '../../services/context.js';
 import { NormaError } from '../../services/errors.js';
 import { MAX_IMPORT_ROWS, importReports } from '../../services/reporting/import-file.js';
 import { ErrorBody } from '../errors.js';
@@ -85,6 +85,7 @@ export const reportImportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> 
   app.post(
     '/api/reports/import',
     {
+      config: { permission: { need: 'write', scope: 'service' } },
       schema: {
         tags: ['reporting'],
         summary: 'Import a CSV or XLSX file of daily reports, all rows or none',
@@ -113,8 +114,8 @@ export const reportImportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> 
       const body = upload(part.file);
       try {
         if (part.fieldname !== 'file') throw badUpload(`the file came in the field ${JSON.stringify(part.fieldname)}`);
-        const result = await importReports(ctx, body.chunks, {
-          by: 'api',
+        const result = await importReports(actingAs(ctx, req.principal), body.chunks, {
+          by: req.principal?.name ?? 'api',
           filename: part.filename,
           mimetype: part.mimetype,
           idempotencyKey: req.headers['idempotency-key'],

@@ -5,7 +5,10 @@ import { reportHistory } from '../../services/reporting/history.js';
 import { completeness } from '../../services/reporting/completeness.js';
 import { submitReports } from '../../services/reporting/submit.js';
 import { publishCells } from '../live.js';
+import { actingAs } from '../../services/context.js';
+import { queryOf } from '../auth.js';
 import { ErrorBody } from '../errors.js';
+import { cut } from './fulfilment.js';
 
 export const ReportSummary = z
   .object({
@@ -34,6 +37,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
     '/api/reports',
     {
       bodyLimit: 32 * 1024 * 1024,
+      config: { permission: { need: 'write', scope: 'service' } },
       schema: {
         tags: ['reporting'],
         summary: 'Report actual output or consumption; all rows or none',
@@ -44,8 +48,8 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
       },
     },
     async (req) => {
-      const result = await submitReports(ctx, req.body.reports, {
-        by: 'api',
+      const result = await submitReports(actingAs(ctx, req.principal), req.body.reports, {
+        by: req.principal?.name ?? 'api',
         rowBase: 0,
         idempotencyKey: req.headers['idempotency-key'],
       });
@@ -57,6 +61,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
   app.get(
     '/api/reports/history',
     {
+      config: { permission: { need: 'read', scope: (req) => [queryOf(req).unit] } },
       schema: {
         tags: ['reporting'],
         summary: 'Every version of one report, oldest first',
@@ -89,6 +94,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
   app.get(
     '/api/completeness',
     {
+      config: { permission: { need: 'read', scope: cut } },
       schema: {
         tags: ['reporting'],
         summary: 'Completeness and timeliness of output reports for a node and period, to date',

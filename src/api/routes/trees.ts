@@ -20,6 +20,7 @@ export const treeRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = async 
   app.get(
     '/api/trees/:tree',
     {
+      config: { permission: { need: 'read', scope: (req) => [(req.query as { node?: string }).node] } },
       schema: {
         tags: ['model'],
         summary: 'The sector or region tree, down to units',

@@ -3,7 +3,9 @@
 // up the region tree (unit -> county -> province -> nation) while nobody acknowledges them.
 import { addDays } from '../../domain/iso-date.js';
 import type { Queryable } from '../../store/index.js';
-import type { ServiceContext } from '../context.js';
+import { writeAudit } from '../audit.js';
+import { nodesOfUnits } from '../auth/scope.js';
+import { actorName, type ServiceContext } from '../context.js';
 import { NormaError, notFound } from '../errors.js';
 import { reportingModel, type ReportingModel, type UnitInfo } from '../reporting/model-cache.js';
 import { NATION } from '../trees.js';
@@ -235,6 +237,15 @@ export async function escalateAlerts(ctx: ServiceContext, today: string = ctx.to
       ]);
       steps.push(...mine);
     }
+    if (steps.length) {
+      const units = due.map((a) => model.unitsById.get(a.unit_id)?.code).filter((c): c is string => c !== undefined);
+      await writeAudit(tx, ctx, {
+        action: 'alert.escalate',
+        target: `${new Set(steps.map((s) => s.alert)).size} alerts`,
+        nodes: nodesOfUnits(model, units),
+        detail: { today, steps: steps.map((s) => [s.alert, s.from, s.to]) },
+      });
+    }
     return steps;
   });
 }
@@ -371,12 +382,20 @@ export async function getAlert(ctx: ServiceContext, id: number, q: Queryable = c
   return { ...view, escalations: steps.map((s) => ({ step: s.step, from: s.from_node, to: s.to_node, due_on: s.due_on, at: new Date(s.at).toISOString() })) };
 }
 
+/** The code of the unit an alert is about, or undefined when there is no such alert (for scope checks). */
+export async function alertUnit(ctx: ServiceContext, id: number): Promise<string | undefined> {
+  const [row] = await ctx.store.query<{ unit_id: number }>('select unit_id from alert where org = $1 and id = $2', [ctx.org, id]);
+  return row ? (await reportingModel(ctx)).unitsById.get(row.unit_id)?.code : undefined;
+}
+
 /**
  * Acknowledges an open alert: it stops climbing the tree. NORMA_ERR_CONFLICT when it is already
- * acknowledged or closed.
- * @example await acknowledgeAlert(ctx, 4, { by: 'county-committee', note: 'brigade sent' })
+ * acknowledged or closed. It is acknowledged by the acting principal (`by` only when there is none,
+ * as in the CLI and tests).
+ * @example await acknowledgeAlert(ctx, 4, { note: 'brigade sent' })
  */
-export async function acknowledgeAlert(ctx: ServiceContext, id: number, a: { by: string; note?: string }): Promise<AlertWithHistory> {
+export async function acknowledgeAlert(ctx: ServiceContext, id: number, a: { by?: string; note?: string }): Promise<AlertWithHistory> {
+  const by = ctx.actor ? ctx.actor.name : (a.by ?? actorName(ctx));
   const at = (ctx.now?.() ?? new Date()).toISOString();
   const model = await reportingModel(ctx); // before the transaction: PGlite runs one statement at a time
   return ctx.store.transaction(async (tx) => {
@@ -387,8 +406,15 @@ export async function acknowledgeAlert(ctx: ServiceContext, id: number, a: { by:
     }
     await tx.query(
       `update alert set status = 'acknowledged', acknowledged_by = $3, acknowledged_at = $4, acknowledge_note = $5 where org = $1 and id = $2`,
-      [ctx.org, id, a.by, at, a.note ?? null],
+      [ctx.org, id, by, at, a.note ?? null],
     );
-    return getAlert(ctx, id, tx, model);
+    const view = await getAlert(ctx, id, tx, model);
+    await writeAudit(tx, ctx, {
+      action: 'alert.acknowledge',
+      target: `alert ${id}`,
+      nodes: nodesOfUnits(model, [view.unit]),
+      detail: { before: { status: 'open' }, after: { status: 'acknowledged', by, note: a.note ?? null } },
+    });
+    return view;
   });
 }

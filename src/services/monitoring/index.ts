@@ -1,7 +1,7 @@
 // Monitoring of plan fulfilment: records and standards, Beer's indices, early warnings (trend
 // breaks and implausible reports) with escalation, and period-end forecasts.
 
-export { acknowledgeAlert, applySignals, escalateAlerts, escalationChain, getAlert, listAlerts, IMPLAUSIBLE_CRISIS_DAYS } from './alerts.js';
+export { acknowledgeAlert, alertUnit, applySignals, escalateAlerts, escalationChain, getAlert, listAlerts, IMPLAUSIBLE_CRISIS_DAYS } from './alerts.js';
 export { forecastPeriodEnd } from './forecast.js';
 export { monitoringHook, rebuildMonitoring, registerMonitoring, runMonitoring } from './hook.js';
 export { drainMonitorQueue, enqueueHook, startMonitoringWorker } from './queue.js';

@@ -524,9 +524,9 @@ export async function importReports(ctx: ServiceContext, input: ReportFileInput,
   }
   if (rows.length === 0) throw fileError('no data rows below the header', 'the file has a header row but no data rows');
   try {
-    return await submitReports(ctx, rows, { by: opts.by, rowBase: 1, idempotencyKey: opts.idempotencyKey });
+    return await submitReports(ctx, rows, { by: opts.by, rowBase: 1, idempotencyKey: opts.idempotencyKey, action: 'report.import' });
   } catch (e) {
-    if (rowOf && e instanceof NormaError && e.code === 'NORMA_ERR_VALIDATION') throw renumbered(e, rowOf);
+    if (rowOf && e instanceof NormaError && (e.code === 'NORMA_ERR_VALIDATION' || e.code === 'NORMA_ERR_FORBIDDEN')) throw renumbered(e, rowOf);
     throw e;
   }
 }

@@ -1,6 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../store/index.js';
 import { StoreError } from '../../store/index.js';
+import { writeAudit } from '../audit.js';
+import { assertUnitRows, nodesOfUnits } from '../auth/scope.js';
 import type { ServiceContext } from '../context.js';
 import { NormaError } from '../errors.js';
 import { cellDeltas, orderedCells, type AppliedChange, type CellDelta } from './cells.js';
@@ -22,6 +24,8 @@ export interface SubmitOptions {
   /** 0 for JSON batches (row = index), 1 for files (row = 1-based data row). */
   readonly rowBase: 0 | 1;
   readonly idempotencyKey?: string;
+  /** The audit action: `report.submit` (default) or `report.import`. */
+  readonly action?: string;
 }
 
 /** Called in the batch's transaction with what it changed (records, filters and alerts hook in here). */
@@ -69,6 +73,7 @@ async function applyChunk(tx: Queryable, ctx: ServiceContext, model: ReportingMo
   const byKey = new Map(current.map((c) => [`${c.unit_id}|${c.product_id}|${c.kind}|${c.day}`, c]));
   const changes: AppliedChange[] = [];
   const versions: { r: ValidReport; version: number; late: boolean }[] = [];
+  const audited: (string | number | null)[][] = [];
   let imported = 0;
   let corrected = 0;
   let unchanged = 0;
@@ -86,6 +91,9 @@ async function applyChunk(tx: Queryable, ctx: ServiceContext, model: ReportingMo
       versions.push({ r, version: prev.version + 1, late: prev.late });
       changes.push({ unit: r.unit, productId: r.productId, kind: r.kind, day: r.day, delta: toMicro(r.quantity) - toMicro(prev.quantity), first: false, late: prev.late });
     }
+  }
+  for (const v of versions) {
+    audited.push([v.r.unit.code, model.productsById.get(v.r.productId)?.code ?? v.r.productId, v.r.kind, v.r.day, v.version === 1 ? null : v.version - 1, v.version]);
   }
   if (versions.length) {
     const cols = {
@@ -112,7 +120,7 @@ async function applyChunk(tx: Queryable, ctx: ServiceContext, model: ReportingMo
       [ctx.org, cols.unit, cols.product, cols.kind, cols.day, cols.version, cols.quantity, cols.late],
     );
   }
-  return { changes, imported, corrected, unchanged };
+  return { changes, imported, corrected, unchanged, audited };
 }
 
 /** Adds cell deltas to actual_cell (weighted indicators are computed from report_current instead). */
@@ -145,6 +153,8 @@ function requestHash(rows: readonly ReportRow[]): string {
  * @example await submitReports(ctx, [{ unit: 'U-000001', product: 'cement', date: '2026-11-22', quantity: 120 }], { by: 'api', rowBase: 0 });
  */
 export async function submitReports(ctx: ServiceContext, rows: readonly ReportRow[], opts: SubmitOptions): Promise<SubmitResult> {
+  // Scope first: a row outside the actor's subtree refuses the batch before anything else is read.
+  if (ctx.actor) await assertUnitRows(ctx, ctx.actor, rows.map((r) => (r as { unit?: unknown }).unit), opts.rowBase);
   const hash = opts.idempotencyKey ? requestHash(rows) : '';
   if (opts.idempotencyKey) {
     const replay = await findReplay(ctx, opts.idempotencyKey, hash);
@@ -168,12 +178,14 @@ export async function submitReports(ctx: ServiceContext, rows: readonly ReportRo
       let corrected = 0;
       let unchanged = 0;
       const changes: AppliedChange[] = [];
+      const audited: (string | number | null)[][] = [];
       for (let i = 0; i < checked.reports.length; i += CHUNK) {
         const r = await applyChunk(tx, ctx, model, checked.reports.slice(i, i + CHUNK), opts.by, at);
         imported += r.imported;
         corrected += r.corrected;
         unchanged += r.unchanged;
         changes.push(...r.changes);
+        for (const a of r.audited) audited.push(a);
       }
       // Rollups are kept for output of physical products; consumption is checked per unit (plausibility).
       const sumChanges = changes.filter((c) => c.kind === 'output' && model.productsById.get(c.productId)?.aggregation === 'sum');
@@ -181,6 +193,12 @@ export async function submitReports(ctx: ServiceContext, rows: readonly ReportRo
       for (const hook of hooks) await hook(tx, ctx, changes, model);
       await applyCells(tx, ctx.org, cells);
       const summary: SubmitSummary = { rows: rows.length, imported, corrected, unchanged };
+      await writeAudit(tx, ctx, {
+        action: opts.action ?? 'report.submit',
+        target: 'reports',
+        nodes: nodesOfUnits(model, new Set(checked.reports.map((r) => r.unit.code))),
+        detail: { ...summary, idempotency_key: opts.idempotencyKey ?? null, columns: ['unit', 'product', 'kind', 'date', 'version_before', 'version_after'], changed: audited },
+      });
       if (opts.idempotencyKey) {
         await tx.query('insert into idempotency (org, key, request_hash, status, response) values ($1, $2, $3, 200, $4)', [
           ctx.org, opts.idempotencyKey, hash, JSON.stringify(summary),
