@@ -96,7 +96,7 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext, opts: { 
       // The OpenAPI document says, for every operation, what it needs and how to authenticate.
       const schema = route.schema as Record<string, unknown>;
       schema['x-norma-permission'] = permission.need;
-      schema.security = permission.need === 'open' ? [] : [{ bearer: [] }, { session: [] }];
+      schema.security = permission.need === 'open' || permission.need === 'published' ? [] : [{ bearer: [] }, { session: [] }];
     }
   });
 
@@ -104,7 +104,7 @@ export function registerAuth(app: FastifyInstance, ctx: ServiceContext, opts: { 
     const permission = req.routeOptions.config?.permission;
     if (!permission) return; // no such route: the not-found handler answers
     await authenticate(req, ctx, opts.adminToken);
-    if (permission.need === 'open') return;
+    if (permission.need === 'open' || permission.need === 'published') return;
     const p = req.principal;
     if (!p) {
       throw new NormaError('NORMA_ERR_UNAUTHORIZED', 'sign in (POST /api/session) or send "Authorization: Bearer <token>"', [

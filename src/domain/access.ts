@@ -13,11 +13,12 @@ export const ROLES = ['admin', 'planner', 'ministry', 'committee', 'reporter', '
 export type Role = (typeof ROLES)[number];
 
 /**
- * What a route needs: `open` (no account), `published` (any account, published material),
- * `read`, `write` (report data, acknowledge alerts), `manage` (tokens, audit, escalation) and `admin`.
+ * What a route needs: `open` (the system's own pages and sign-in), `published` (published material:
+ * anyone, signed in or not), `signed_in` (any session or token: who am I, sign out), `read`, `write`
+ * (report data, acknowledge alerts), `manage` (tokens, audit, escalation) and `admin` (accounts).
  * @example NEEDS.indexOf('write') > NEEDS.indexOf('read') // true
  */
-export const NEEDS = ['open', 'published', 'read', 'write', 'manage', 'admin'] as const;
+export const NEEDS = ['open', 'published', 'signed_in', 'read', 'write', 'manage', 'admin'] as const;
 
 /**
  * One of {@link NEEDS}.
@@ -32,13 +33,13 @@ export type Need = (typeof NEEDS)[number];
 export type ScopeKind = 'national' | 'sector' | 'region' | 'unit';
 
 const CAPABILITIES: Record<Role, readonly Need[]> = {
-  admin: ['published', 'read', 'write', 'manage', 'admin'],
-  planner: ['published', 'read', 'write', 'manage'],
-  ministry: ['published', 'read', 'write', 'manage'],
-  committee: ['published', 'read', 'write', 'manage'],
-  reporter: ['published', 'read', 'write'],
-  analyst: ['published', 'read'],
-  public: ['published'],
+  admin: ['signed_in', 'read', 'write', 'manage', 'admin'],
+  planner: ['signed_in', 'read', 'write', 'manage'],
+  ministry: ['signed_in', 'read', 'write', 'manage'],
+  committee: ['signed_in', 'read', 'write', 'manage'],
+  reporter: ['signed_in', 'read', 'write'],
+  analyst: ['signed_in', 'read'],
+  public: ['signed_in'],
 };
 
 const SCOPE: Record<Role, ScopeKind> = {
@@ -94,7 +95,7 @@ export function scopeKind(role: Role): ScopeKind {
  * @example roleHas('analyst', 'write') // false
  */
 export function roleHas(role: Role, need: Need): boolean {
-  return need === 'open' || CAPABILITIES[role].includes(need);
+  return need === 'open' || need === 'published' || CAPABILITIES[role].includes(need);
 }
 
 /**

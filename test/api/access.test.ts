@@ -20,10 +20,11 @@ const TODAY = '2026-03-11';
 const PASSWORD = 'correct horse battery staple';
 const ROLES = ['admin', 'planner', 'ministry', 'committee', 'reporter', 'analyst', 'public'] as const;
 type Role = (typeof ROLES)[number];
-type Need = 'open' | 'published' | 'read' | 'write' | 'manage' | 'admin';
+type Need = 'open' | 'published' | 'signed_in' | 'read' | 'write' | 'manage' | 'admin';
 const CAN: Record<Need, readonly Role[]> = {
   open: ROLES,
   published: ROLES,
+  signed_in: ROLES,
   read: ['admin', 'planner', 'ministry', 'committee', 'reporter', 'analyst'],
   write: ['admin', 'planner', 'ministry', 'committee', 'reporter'],
   manage: ['admin', 'planner', 'ministry', 'committee'],
@@ -53,10 +54,10 @@ const q = (t: Target) => `tree=${t.tree}&node=${t.node}`;
 const ROUTES: Record<string, { need: Need; scope: Scope; sample: (t: Target) => Req | Promise<Req> }> = {
   'GET /api/health': { need: 'open', scope: 'none', sample: () => ({ url: '/api/health' }) },
   'POST /api/session': { need: 'open', scope: 'none', sample: () => ({ method: 'POST', url: '/api/session', json: { name: 'kim', password: PASSWORD } }) },
-  'GET /api/session': { need: 'published', scope: 'none', sample: () => ({ url: '/api/session' }) },
-  'DELETE /api/session': { need: 'published', scope: 'none', sample: () => ({ method: 'DELETE', url: '/api/session' }) },
+  'GET /api/session': { need: 'signed_in', scope: 'none', sample: () => ({ url: '/api/session' }) },
+  'DELETE /api/session': { need: 'signed_in', scope: 'none', sample: () => ({ method: 'DELETE', url: '/api/session' }) },
   'POST /api/session/password': {
-    need: 'published', scope: 'none',
+    need: 'signed_in', scope: 'none',
     sample: () => ({ method: 'POST', url: '/api/session/password', json: { current_password: PASSWORD, new_password: `${PASSWORD}!` } }),
   },
   'GET /api/products': { need: 'published', scope: 'none', sample: () => ({ url: '/api/products' }) },
@@ -220,7 +221,8 @@ for (const kind of ['pglite', 'postgres'] as const) {
         for (const [method, op] of Object.entries(item)) {
           ops.push(`${method.toUpperCase()} ${path}`);
           expect({ op: `${method} ${path}`, need: op['x-norma-permission'] }).toEqual({ op: `${method} ${path}`, need: ROUTES[`${method.toUpperCase()} ${path}`]?.need });
-          expect(op.security).toEqual(op['x-norma-permission'] === 'open' ? [] : [{ bearer: [] }, { session: [] }]);
+          const anyone = op['x-norma-permission'] === 'open' || op['x-norma-permission'] === 'published';
+          expect(op.security).toEqual(anyone ? [] : [{ bearer: [] }, { session: [] }]);
         }
       }
       expect(ops.sort()).toEqual(Object.keys(ROUTES).sort());
@@ -262,7 +264,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       let checked = 0;
       for (const [op, route] of Object.entries(ROUTES)) {
         for (const auth of [null, 'nrm_not-a-real-token', revoked.body.token as string, 'Basic abc']) {
-          if (route.need === 'open' && auth === null) continue;
+          if ((route.need === 'open' || route.need === 'published') && auth === null) continue;
           const req = await route.sample(targetFor('planner', true));
           const before = await fingerprint();
           const res = auth === 'Basic abc' ? await call(req, null, { authorization: auth }) : await call(req, auth);
@@ -273,7 +275,9 @@ for (const kind of ['pglite', 'postgres'] as const) {
         }
       }
       expect(checked).toBeGreaterThan(100);
-      // Open pages stay open.
+      // Open pages and published material need no credential.
+      expect((await call({ url: '/api/products' })).status).toBe(200);
+      expect((await call({ url: '/api/periods/2026' })).status).toBe(200);
       expect((await call({ url: '/openapi.json' })).status).toBe(200);
       expect((await call({ url: '/docs/' })).status).toBe(200);
     });

@@ -83,7 +83,7 @@ export const accessRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext; secureCo
   app.get(
     '/api/session',
     {
-      config: { permission: { need: 'published' } },
+      config: { permission: { need: 'signed_in' } },
       schema: {
         tags: ['access'],
         summary: 'Who is signed in (session or token), with the session CSRF token',
@@ -100,7 +100,7 @@ export const accessRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext; secureCo
   app.delete(
     '/api/session',
     {
-      config: { permission: { need: 'published' } },
+      config: { permission: { need: 'signed_in' } },
       schema: { tags: ['access'], summary: 'Sign out: ends the session', response: { 200: z.object({ ended: z.boolean() }), ...Errors } },
     },
     async (req, reply) => {
@@ -114,7 +114,7 @@ export const accessRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext; secureCo
   app.post(
     '/api/session/password',
     {
-      config: { permission: { need: 'published' }, rateLimit: { max: 10, timeWindow: 60_000 } },
+      config: { permission: { need: 'signed_in' }, rateLimit: { max: 10, timeWindow: 60_000 } },
       schema: {
         tags: ['access'],
         summary: "Change the signed-in account's password; its other sessions end",
