@@ -18,28 +18,17 @@ const Who = z
     via: z.enum(['session', 'token', 'admin-token', 'cli']),
   })
   .meta({ id: 'Principal' });
-const Token = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    role: Role,
-    node: z.string().nullable(),
-    created_at: z.string(),
-    created_by: z.string(),
-    revoked_at: z.string().nullable(),
-  })
-  .meta({ id: 'Token' });
-const Account = z
-  .object({
-    id: z.number().int(),
-    name: z.string(),
-    role: Role,
-    node: z.string().nullable(),
-    created_at: z.string(),
-    created_by: z.string(),
-    disabled: z.boolean(),
-  })
-  .meta({ id: 'Account' });
+// What accounts and tokens share: a role at a node, granted by someone.
+const Grant = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: Role,
+  node: z.string().nullable(),
+  created_at: z.string(),
+  created_by: z.string(),
+});
+const Token = Grant.extend({ revoked_at: z.string().nullable() }).meta({ id: 'Token' });
+const Account = Grant.extend({ disabled: z.boolean() }).meta({ id: 'Account' });
 const AuditEntry = z
   .object({
     id: z.number().int(),

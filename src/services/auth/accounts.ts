@@ -6,14 +6,18 @@ import { reportingModel } from '../reporting/model-cache.js';
 import { coversIn, nodesOf } from './scope.js';
 import { hashPassword, passwordProblem, randomSecret } from './secrets.js';
 
-/** An account as the API shows it (never its password hash). */
-export interface AccountView {
+/** What accounts and tokens share: a role at a node, granted by someone. */
+export interface GrantView {
   readonly id: number;
   readonly name: string;
   readonly role: Role;
   readonly node: string | null;
   readonly created_at: string;
   readonly created_by: string;
+}
+
+/** An account as the API shows it (never its password hash). */
+export interface AccountView extends GrantView {
   readonly disabled: boolean;
 }
 

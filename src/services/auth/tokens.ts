@@ -3,18 +3,12 @@ import { writeAudit } from '../audit.js';
 import type { ServiceContext } from '../context.js';
 import { NormaError } from '../errors.js';
 import { reportingModel } from '../reporting/model-cache.js';
-import { checkRoleNode } from './accounts.js';
+import { checkRoleNode, type GrantView } from './accounts.js';
 import { coversIn, nodesOf } from './scope.js';
 import { randomSecret, sameSecret, secretHash } from './secrets.js';
 
 /** A token as lists show it (never the secret). */
-export interface TokenView {
-  readonly id: number;
-  readonly name: string;
-  readonly role: Role;
-  readonly node: string | null;
-  readonly created_at: string;
-  readonly created_by: string;
+export interface TokenView extends GrantView {
   readonly revoked_at: string | null;
 }
 
