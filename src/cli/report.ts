@@ -3,7 +3,7 @@ import { open } from 'node:fs/promises';
 import { NormaError } from '../services/errors.js';
 import { importReports } from '../services/reporting/import-file.js';
 import { reportError } from './output.js';
-import { cliActor, contextFor, withStore } from './store.js';
+import { cliActor, contextFor, organisationOffset, withStore } from './store.js';
 
 /** Most bad rows printed; the rest are counted. */
 const MAX_PRINTED = 100;
@@ -31,7 +31,7 @@ async function runImport(path: string, opts: { by: string }): Promise<void> {
   }
   const input = handle.createReadStream({ highWaterMark: 1 << 20 });
   try {
-    const { summary } = await withStore((store) => importReports({ ...contextFor(store), actor: cliActor(opts.by) }, input, { by: opts.by, filename: path }));
+    const { summary } = await withStore(async (store) => importReports({ ...contextFor(store, await organisationOffset(store)), actor: cliActor(opts.by) }, input, { by: opts.by, filename: path }));
     console.log(`imported=${summary.imported} corrected=${summary.corrected} unchanged=${summary.unchanged} rows=${summary.rows}`);
   } catch (e) {
     if (e instanceof NormaError && e.code === 'NORMA_ERR_VALIDATION') {

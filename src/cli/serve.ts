@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { buildServer } from '../api/server.js';
-import { contextFor, openMigratedStore } from './store.js';
+import { contextFor, openMigratedStore, organisationOffset } from './store.js';
 import { runDemo } from './demo.js';
 import { registerMonitoring, startMonitoringWorker } from '../services/monitoring/index.js';
 import { ensureFirstAdmin } from '../services/auth/accounts.js';
@@ -29,7 +29,7 @@ export function serveCommand(): Command {
         }
         // Monitoring runs behind ingest: batches enqueue, the worker drains within a second.
         registerMonitoring({ mode: 'queued' });
-        const ctx = contextFor(store);
+        const ctx = contextFor(store, await organisationOffset(store));
         if (!process.env.NORMA_ADMIN_TOKEN) {
           const password = await ensureFirstAdmin(ctx);
           if (password) {

@@ -16,9 +16,18 @@ export async function openMigratedStore(): Promise<Store> {
   return store;
 }
 
-/** The service context the CLI and server act in: one organisation per store for now. */
-export function contextFor(store: Store): ServiceContext {
-  return { store, org: DEMO_ORG, today: () => localToday(540) };
+/**
+ * The service context the CLI and server act in: one organisation per store for now. "Today" is the
+ * date in the organisation's time zone (`utcOffsetMinutes`, read with `organisationOffset`).
+ */
+export function contextFor(store: Store, utcOffsetMinutes = 540): ServiceContext {
+  return { store, org: DEMO_ORG, today: () => localToday(utcOffsetMinutes) };
+}
+
+/** The organisation's UTC offset in minutes (UTC+9 until an organisation exists). */
+export async function organisationOffset(store: Store, org = DEMO_ORG): Promise<number> {
+  const [row] = await store.query<{ off: number }>('select utc_offset_minutes as off from organisation where org = $1', [org]);
+  return row?.off ?? 540;
 }
 
 /**
