@@ -1,7 +1,7 @@
 // Fulfilment of any node (or sector x region cut), product and period, from rolled-up cells only.
-import { isWorkingDay, type Calendar } from '../../domain/calendar.js';
+import type { Calendar } from '../../domain/calendar.js';
 import { addDays } from '../../domain/iso-date.js';
-import { childPeriods, parsePeriod, type Period } from '../../domain/period.js';
+import { parsePeriod, type Period } from '../../domain/period.js';
 import { createHsFilter, forecastPeriodEnd, seriesTrend, updateHsFilter } from '../../engine/monitoring/index.js';
 import { loadCalendar } from '../calendar.js';
 import type { ServiceContext } from '../context.js';
@@ -9,6 +9,8 @@ import { NormaError } from '../errors.js';
 import { NATION } from '../trees.js';
 import { fromMicro, toMicro } from '../reporting/micro.js';
 import { reportingModel, type ReportingModel, type UnitInfo } from '../reporting/model-cache.js';
+import { DayShares, monthOf, monthsOf, storedParts, targetPeriods } from './parts.js';
+import { isKept, readUnitsFulfilled } from './units-fulfilled.js';
 
 /** Where a figure is taken: a node of one tree, a sector x region cut, or a unit. */
 export interface CellRef {
@@ -98,37 +100,48 @@ function hasDayCells(model: ReportingModel, cell: CellRef): boolean {
   return (cell.sector === NATION && depth(cell.region) <= 1) || (cell.region === NATION && depth(cell.sector) <= 1);
 }
 
-/** Stored periods that tile `p`: months for quarters, halves and years' parts; days for weeks. */
-function storedParts(p: Period): Period[] {
-  switch (p.kind) {
-    case 'day':
-    case 'month':
-    case 'year':
-      return [p];
-    case 'week':
-      return [...childPeriods(p)];
-    case 'quarter':
-      return [...childPeriods(p)];
-    case 'half':
-      return childPeriods(p).flatMap((q) => [...childPeriods(q)]);
-    case 'plan':
-      return [...childPeriods(p)];
-  }
-}
-
 class Figures {
   constructor(
     private readonly ctx: ServiceContext,
     private readonly model: ReportingModel,
     private readonly cal: Calendar,
     private readonly productId: number,
-  ) {}
+  ) {
+    this.shares = new DayShares(cal);
+  }
+
+  private built: Promise<boolean> | undefined;
+
+  /** Whether the cells kept with units_fulfilled are built (fulfil_state has the organisation). */
+  kept(): Promise<boolean> {
+    this.built ??= this.ctx.store
+      .query<{ n: number }>('select count(*)::int as n from fulfil_state where org = $1', [this.ctx.org])
+      .then((r) => r[0].n > 0);
+    return this.built;
+  }
 
   /** Actual output of the cell in each stored part, in millionths. */
   async actual(cell: CellRef, parts: readonly Period[], units: readonly UnitInfo[]): Promise<Map<string, bigint>> {
     const out = new Map<string, bigint>(parts.map((p) => [p.id, 0n]));
     const days = parts.filter((p) => p.kind === 'day').map((p) => p.id);
     const dayCells = hasDayCells(this.model, cell);
+    const kept = await this.kept();
+    const cut = !isNodeCell(this.model, cell) && !isUnitCell(this.model, cell);
+    const keptDays = kept && (cut || (!dayCells && isNodeCell(this.model, cell)));
+    if (keptDays) {
+      // Kept with units_fulfilled (units-fulfilled.ts): a cut's months, years and days, and the days
+      // of nodes below the top sectors and provinces.
+      const periods = [...(cut ? parts.filter((p) => p.kind !== 'day').map((p) => p.id) : []), ...days];
+      if (periods.length) {
+        const rows = await this.ctx.store.query<{ period: string; q: string }>(
+          `select period, quantity::text as q from fulfil_actual
+            where org = $1 and sector = $2 and region = $3 and product_id = $4 and period = any($5)`,
+          [this.ctx.org, cell.sector, cell.region, this.productId, periods],
+        );
+        for (const r of rows) out.set(r.period, toMicro(r.q));
+      }
+      if (cut) return out;
+    }
     if (isNodeCell(this.model, cell)) {
       const periods = [...parts.filter((p) => p.kind !== 'day').map((p) => p.id), ...(dayCells ? days : [])];
       if (periods.length) {
@@ -159,7 +172,7 @@ class Figures {
         }
       }
     }
-    if (days.length && !dayCells && units.length) {
+    if (days.length && !dayCells && units.length && !keptDays) {
       // Deeper nodes keep no day cells: their units' figures in force are summed instead.
       const rows = await this.ctx.store.query<{ day: string; q: string }>(
         `select day, sum(quantity)::text as q from report_current
@@ -174,7 +187,7 @@ class Figures {
 
   /** Target of the cell for a month or year, or null when the plan sets none. */
   async periodTargets(cell: CellRef, periods: readonly string[], units: readonly UnitInfo[]): Promise<Map<string, bigint>> {
-    const cut = !isNodeCell(this.model, cell) && !isUnitCell(this.model, cell);
+    const cut = !isNodeCell(this.model, cell) && !isUnitCell(this.model, cell) && !(await this.kept());
     const rows = cut
       ? await this.ctx.store.query<{ period: string; q: string }>(
           `select period, sum(quantity)::text as q from target_cell
@@ -205,31 +218,13 @@ class Figures {
     return out;
   }
 
-  private readonly shares = new Map<string, number>();
+  private readonly shares: DayShares;
 
   /** Working-day share of a day in its month, for splitting month targets into days (memoised per calendar). */
   dayShare(day: string, chain: readonly string[]): number {
-    const key = `${chain.join('/')}|${day}`;
-    let share = this.shares.get(key);
-    if (share === undefined) {
-      share = 0;
-      if (isWorkingDay(this.cal, day, chain)) {
-        const month = parsePeriod(`${day.slice(0, 4)}-M${day.slice(5, 7)}`);
-        if (month.ok) {
-          let n = 0;
-          for (let d = month.value.start; d <= month.value.end; d = addDays(d, 1)) if (isWorkingDay(this.cal, d, chain)) n++;
-          share = n ? 1 / n : 0;
-        }
-      }
-      this.shares.set(key, share);
-    }
-    return share;
+    return this.shares.dayShare(day, chain);
   }
 
-}
-
-function monthOf(day: string): string {
-  return `${day.slice(0, 4)}-M${day.slice(5, 7)}`;
 }
 
 /**
@@ -265,11 +260,8 @@ export async function fulfilmentChildren(ctx: ServiceContext, q: FulfilmentQuery
       if ((chain[0] ?? NATION) === parent && u.outputs.has(product.id)) childCells.push({ sector: u.code, region: u.code, node: u.code });
     }
   }
-  const children: FulfilmentView[] = [];
-  for (const c of childCells) {
-    const f = await fulfilmentOf(ctx, model, cal, c, q.product, q.period);
-    if (f.units_total > 0) children.push(f);
-  }
+  // Children are independent: they are computed concurrently (the store's pool bounds the queries).
+  const children = (await Promise.all(childCells.map((c) => fulfilmentOf(ctx, model, cal, c, q.product, q.period)))).filter((f) => f.units_total > 0);
   return { node, children };
 }
 
@@ -311,7 +303,10 @@ async function fulfilmentOf(ctx: ServiceContext, model: ReportingModel, cal: Cal
     if (f) ({ total: projected, low, high } = f);
     else if (toDate > 0) projected = low = high = actualNum + Math.max(0, target - toDate) * (actualNum / toDate);
   }
-  const { total, fulfilled } = await unitsFulfilled(ctx, units, product.id, parts, through, figures);
+  // Nodes and cuts read the count kept incrementally (units-fulfilled.ts); a unit, or a through day
+  // before the cells are exact, is computed from the units.
+  const kept = isUnitCell(model, cell) || units.length === 0 || !isKept(cell.sector, cell.region, period.kind) ? null : await readUnitsFulfilled(ctx.store, ctx.org, cell.sector, cell.region, product.id, period, through);
+  const { total, fulfilled } = kept !== null ? { total: units.length, fulfilled: kept } : await unitsFulfilled(ctx, units, product.id, parts, through, figures);
   const micro = (x: number) => fromMicro(BigInt(Math.round(x)));
   return {
     node: cell.node,
@@ -390,21 +385,6 @@ async function projectPeriodEnd(
   return { total: f.value.total, low: Math.min(f.value.low, f.value.total), high: Math.max(f.value.high, f.value.total) };
 }
 
-/** The month and year ids whose targets a period's stored parts need. */
-function targetPeriods(parts: readonly Period[]): string[] {
-  const ids = new Set<string>();
-  for (const p of parts) {
-    if (p.kind === 'day') ids.add(monthOf(p.id));
-    else ids.add(p.id);
-    if (p.kind === 'year') for (const m of monthsOf(p)) ids.add(m.id);
-  }
-  return [...ids];
-}
-
-function monthsOf(year: Period): Period[] {
-  return childPeriods(year).flatMap((h) => childPeriods(h).flatMap((q) => [...childPeriods(q)]));
-}
-
 /**
  * Target of the stored parts and the share due by `through` (in millionths, as doubles); null when the
  * plan sets no target for some part.
@@ -438,7 +418,7 @@ function planned(parts: readonly Period[], targets: ReadonlyMap<string, bigint>,
 }
 
 /** Units making the product under the cell, and how many are at or above 100 % (of the target to date while open). */
-async function unitsFulfilled(
+export async function unitsFulfilled(
   ctx: ServiceContext, units: readonly UnitInfo[], productId: number, parts: readonly Period[], through: string, figures: Figures,
 ): Promise<{ total: number; fulfilled: number }> {
   if (units.length === 0) return { total: 0, fulfilled: 0 };
@@ -485,6 +465,23 @@ async function unitsFulfilled(
     if (toDate !== null && toDate > 0 && (actual.get(u.code) ?? 0) >= toDate) fulfilled++;
   }
   return { total: units.length, fulfilled };
+}
+
+/**
+ * units_total and units_fulfilled of a node, cut or unit computed from its units, never from the kept
+ * counts: the reference the kept counts (units-fulfilled.ts) must equal.
+ * @example await unitsFulfilledFromUnits(ctx, { tree: 'region', node: 'P-SPY', product: 'cement', period: '2026-Q1' })
+ */
+export async function unitsFulfilledFromUnits(ctx: ServiceContext, q: FulfilmentQuery): Promise<{ total: number; fulfilled: number }> {
+  const model = await reportingModel(ctx);
+  const cell = resolveCell(model, q);
+  const product = model.productsByCode.get(q.product);
+  if (!product) throw new NormaError('NORMA_ERR_NOT_FOUND', `no product ${JSON.stringify(q.product)}`, [{ field: 'product', reason: 'unknown product' }]);
+  const parsed = parsePeriod(q.period);
+  if (!parsed.ok) throw parsed.error;
+  const units = unitsIn(model, cell).filter((u) => u.outputs.has(product.id));
+  const figures = new Figures(ctx, model, await loadCalendar(ctx), product.id);
+  return unitsFulfilled(ctx, units, product.id, storedParts(parsed.value), addDays(ctx.today(), -1), figures);
 }
 
 /** The month whose end-of-month plan level stands for a period: its last month. */

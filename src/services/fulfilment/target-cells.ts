@@ -2,6 +2,7 @@ import type { Queryable } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import { nodeCells } from '../reporting/cells.js';
 import { loadReportingModel } from '../reporting/model-cache.js';
+import { actualCells, rebuildUnitsFulfilled } from './units-fulfilled.js';
 
 /**
  * Rebuilds target_cell from the unit targets of the latest approved version of every plan whose
@@ -25,6 +26,8 @@ export async function rebuildTargetCells(ctx: ServiceContext, tx: Queryable = ct
     const c = quote(u.code);
     lines.push(`${c},${c},${c}`);
     for (const [s, r] of nodeCells(u)) lines.push(`${c},${quote(s)},${quote(r)}`);
+    // Sector x region cuts too (read once units_fulfilled's cells are built: see Figures in query.ts).
+    for (const [s, r] of actualCells(u).cuts) lines.push(`${c},${quote(s)},${quote(r)}`);
     if (lines.length >= 200_000) await flush();
   }
   await flush();
@@ -46,5 +49,7 @@ export async function rebuildTargetCells(ctx: ServiceContext, tx: Queryable = ct
     [ctx.org],
   );
   await tx.exec('drop table unit_cell');
+  // units_fulfilled depends on the targets: its cells are rebuilt with them.
+  await rebuildUnitsFulfilled(ctx, tx);
   return n;
 }

@@ -1,0 +1,148 @@
+// units_fulfilled kept incrementally (fulfil_cell) equals the count computed from the units, for
+// every kind of period and many "through" days, after the demo load and after new reports and
+// corrections that move units across their targets both ways.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { addDays } from '../../../src/domain/iso-date.js';
+import { parsePeriod } from '../../../src/domain/period.js';
+import type { ServiceContext } from '../../../src/services/context.js';
+import { loadDemo } from '../../../src/services/demo/load.js';
+import { fulfilment, fulfilmentChildren, resolveCell, unitsFulfilledFromUnits, type FulfilmentQuery } from '../../../src/services/fulfilment/query.js';
+import { isKept, readUnitsFulfilled, rebuildUnitsFulfilled } from '../../../src/services/fulfilment/units-fulfilled.js';
+import { reportingModel } from '../../../src/services/reporting/model-cache.js';
+import { submitReports } from '../../../src/services/reporting/submit.js';
+import { migrate, type Store } from '../../../src/store/index.js';
+import { postgresUnavailable, storeFixture } from '../../support/stores.js';
+
+const pgReason = await postgresUnavailable();
+
+const PERIODS = [
+  '2026-2030', '2026', '2026-H1', '2026-H2', '2026-Q1', '2026-Q2', '2026-M01', '2026-M02', '2026-M03', '2026-M04',
+  '2026-W01', '2026-W05', '2026-W09', '2026-W10', '2026-W11', '2026-01-02', '2026-02-27', '2026-03-09', '2026-03-10', '2026-03-11',
+];
+
+for (const kind of ['pglite', 'postgres'] as const) {
+  describe.skipIf(kind === 'postgres' && pgReason !== null)(`units_fulfilled kept incrementally on ${kind}`, () => {
+    const fixture = storeFixture(kind);
+    let store: Store;
+    let products: string[];
+    let where: Omit<FulfilmentQuery, 'product' | 'period'>[];
+    const ctxAt = (today: string): ServiceContext => ({ store, org: 1, today: () => today, now: () => new Date(`${today}T08:00:00+09:00`) });
+
+    /** Every cell x product x period: the kept count (where the cells answer) against the units. */
+    async function compare(todays: readonly string[], periods: readonly string[] = PERIODS): Promise<number> {
+      const model = await reportingModel(ctxAt(todays[0]));
+      let compared = 0;
+      for (const today of todays) {
+        const ctx = ctxAt(today);
+        const through = addDays(today, -1);
+        for (const product of products) {
+          const productId = model.productsByCode.get(product)!.id;
+          for (const w of where) {
+            const cell = resolveCell(model, w);
+            for (const id of periods) {
+              const period = parsePeriod(id);
+              if (!period.ok) throw period.error;
+              const brute = await unitsFulfilledFromUnits(ctx, { ...w, product, period: id });
+              if (!isKept(cell.sector, cell.region, period.value.kind)) continue;
+              const kept = await readUnitsFulfilled(store, 1, cell.sector, cell.region, productId, period.value, through);
+              expect({ today, ...w, product, period: id, fulfilled: kept }).toEqual({ today, ...w, product, period: id, fulfilled: brute.fulfilled });
+              compared++;
+            }
+          }
+        }
+      }
+      return compared;
+    }
+
+    beforeAll(async () => {
+      store = await fixture.open();
+      await migrate(store);
+      await loadDemo(store, { seed: 11, units: 80, through: '2026-03-10' });
+      const rows = await store.query<{ product: string }>(
+        `select up.product from unit_product up join product p on p.org = up.org and p.code = up.product
+          where up.role = 'output' and p.aggregation = 'sum' group by up.product order by count(*) desc, up.product limit 2`,
+      );
+      products = rows.map((r) => r.product);
+      const [u] = await store.query<{ sector: string; region: string; subsector: string; county: string }>(
+        `select s.parent as sector, r.parent as region, u.sector as subsector, u.region as county
+           from unit u join tree_node s on s.org = u.org and s.tree = 'sector' and s.code = u.sector
+           join tree_node r on r.org = u.org and r.tree = 'region' and r.code = u.region
+           join unit_product up on up.org = u.org and up.unit = u.code and up.product = $1 and up.role = 'output'
+          order by u.code limit 1`,
+        [products[0]],
+      );
+      where = [
+        {},
+        { tree: 'sector', node: u.sector },
+        { tree: 'sector', node: u.subsector },
+        { tree: 'region', node: u.region },
+        { tree: 'region', node: u.county },
+        { sector: u.sector, region: u.region },
+        { sector: u.subsector, region: u.county },
+        { sector: u.sector, region: u.county },
+      ];
+    }, 120_000);
+    afterAll(async () => {
+      await fixture.cleanup();
+    });
+
+    it('after the demo load, equals the count from the units for the load day and after', async () => {
+      const n = await compare(['2026-03-10', '2026-03-11', '2026-04-02', '2027-01-05']);
+      expect(n).toBeGreaterThan(500);
+      // Before the cells are exact the query computes from the units.
+      const model = await reportingModel(ctxAt('2026-03-11'));
+      expect(await readUnitsFulfilled(store, 1, 'NATION', 'NATION', model.productsByCode.get(products[0])!.id, parsePeriod('2026').ok ? (parsePeriod('2026') as any).value : null, '2026-02-01')).toBeNull();
+    }, 300_000);
+
+    it('rebuilt from an early day, equals the count from the units on every through day since', async () => {
+      await store.transaction((tx) => rebuildUnitsFulfilled(ctxAt('2026-01-01'), tx));
+      const todays = ['2026-01-01', '2026-01-02', '2026-01-12', '2026-01-31', '2026-02-01', '2026-02-02', '2026-02-17', '2026-02-28', '2026-03-01', '2026-03-02', '2026-03-11', '2026-07-01', '2026-12-31', '2027-01-01'];
+      expect(await compare(todays)).toBeGreaterThan(2000);
+    }, 600_000);
+
+    it('follows new reports and corrections in their batch, up and down across targets', async () => {
+      const ctx = ctxAt('2026-03-11');
+      const product = products[0];
+      const units = await store.query<{ unit: string }>(
+        `select unit from unit_product where role = 'output' and product = $1 order by unit limit 6`, [product]);
+      const batch = (q: (i: number) => number | string, days: readonly string[]) =>
+        units.flatMap((u, i) => days.map((date) => ({ unit: u.unit, product, date, quantity: q(i) })));
+      // Far above target, then nothing, then back to something ordinary: units cross both ways.
+      await submitReports(ctx, batch(() => 999999, ['2026-03-09', '2026-03-10', '2026-03-11']), { by: 'test', rowBase: 0 });
+      expect(await compare(['2026-03-11', '2026-03-12', '2026-06-01'])).toBeGreaterThan(100);
+      await submitReports(ctx, batch((i) => (i % 2 ? 0 : '0.5'), ['2026-03-02', '2026-03-09', '2026-03-10']), { by: 'test', rowBase: 0 });
+      expect(await compare(['2026-03-11', '2026-04-01'])).toBeGreaterThan(100);
+      await submitReports(ctx, batch((i) => (123.456789 + i).toFixed(6), ['2026-02-27', '2026-03-10']), { by: 'test', rowBase: 0 });
+      await submitReports(ctxAt('2026-03-12'), batch(() => 1000, ['2026-03-11']), { by: 'test', rowBase: 0 });
+      expect(await compare(['2026-03-12', '2026-03-20', '2026-05-01'])).toBeGreaterThan(100);
+      // Cells only answer from the latest batch's through day on; earlier days come from the units.
+      const [{ w }] = await store.query<{ w: string }>('select valid_from::text as w from fulfil_state where org = 1');
+      expect(w).toBe('2026-03-11');
+    }, 600_000);
+
+    it('the query (and /children) answers the same figures with the kept cells as from the units', async () => {
+      const ctx = ctxAt('2026-03-12');
+      for (const w of where) {
+        for (const period of ['2026', '2026-Q1', '2026-M03', '2026-W10', '2026-03-05']) {
+          const fast = await fulfilment(ctx, { ...w, product: products[0], period });
+          const [state] = await store.query<{ w: string }>('select valid_from::text as w from fulfil_state where org = 1');
+          await store.query('delete from fulfil_state where org = 1');
+          const slow = await fulfilment(ctx, { ...w, product: products[0], period });
+          await store.query('insert into fulfil_state (org, valid_from) values (1, $1)', [state.w]);
+          expect(fast).toEqual(slow);
+        }
+      }
+      for (const q of [{ tree: 'region' as const }, { tree: 'sector' as const, node: (where[1] as { node: string }).node }, { tree: 'region' as const, node: (where[4] as { node: string }).node }]) {
+        for (const period of ['2026', '2026-M03', '2026-W10', '2026-03-05']) {
+          const fast = await fulfilmentChildren(ctx, { ...q, product: products[0], period });
+          const [state] = await store.query<{ w: string }>('select valid_from::text as w from fulfil_state where org = 1');
+          await store.query('delete from fulfil_state where org = 1');
+          const slow = await fulfilmentChildren(ctx, { ...q, product: products[0], period });
+          await store.query('insert into fulfil_state (org, valid_from) values (1, $1)', [state.w]);
+          expect(fast).toEqual(slow);
+          expect(fast.children.length).toBeGreaterThan(0);
+        }
+      }
+    }, 300_000);
+  });
+}
