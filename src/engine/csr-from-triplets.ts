@@ -1,6 +1,7 @@
 // A[r[k]][c[k]] += v[k] for every k: triplets to CSR (duplicates summed in input order, explicit zeros kept), by a row counting sort and per-row column sorts.
 import type { CsrMatrix } from './csr.js';
 import { fail, ok, type Result } from './result.js';
+import { csrAllocate, WASM_MIN_N } from './wasm-csr.js';
 
 /**
  * Builds a CSR matrix from coordinate triplets; duplicates are summed and columns come out sorted.
@@ -29,11 +30,13 @@ export function csrFromTriplets(
   // One stable bucket pass by row (reads stay sequential whatever the input order), then each row is
   // sorted by column: rows are short in input-output tables, so insertion sort, which does nothing on
   // rows that arrive sorted (row-major files, column-major generators); long rows use a stable sort.
-  const rowPtr = new Int32Array(nRows + 1);
+  // Large square matrices go straight into engine-owned (wasm) memory, where the solvers use them in place.
+  const own = nRows === nCols && nRows >= WASM_MIN_N ? csrAllocate(nRows, nCols, count) : null;
+  const rowPtr = own ? own.rowPtr.fill(0) : new Int32Array(nRows + 1);
   for (let k = 0; k < count; k++) rowPtr[rows[k] + 1]++;
   for (let i = 0; i < nRows; i++) rowPtr[i + 1] += rowPtr[i];
-  const colIdx = new Int32Array(count);
-  const values = new Float64Array(count);
+  const colIdx = own ? own.colIdx : new Int32Array(count);
+  const values = own ? own.values : new Float64Array(count);
   const next = rowPtr.slice(0, nRows);
   for (let k = 0; k < count; k++) {
     const q = next[rows[k]]++;
@@ -96,5 +99,7 @@ function sumDuplicatesSorted(
   }
   const total = rowPtr[nRows];
   if (total === colIdx.length) return { nRows, nCols, rowPtr, colIdx, values };
+  // Engine-owned arrays stay where they are (a view); plain ones are trimmed.
+  if (colIdx.buffer instanceof SharedArrayBuffer) return { nRows, nCols, rowPtr, colIdx: colIdx.subarray(0, total), values: values.subarray(0, total) };
   return { nRows, nCols, rowPtr, colIdx: colIdx.slice(0, total), values: values.slice(0, total) };
 }

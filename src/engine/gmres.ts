@@ -1,9 +1,9 @@
 // (I - M) z = b through P_L^{-1} (I - M) P_R^{-1} u = P_L^{-1} b, z = P_R^{-1} u: restarted GMRES(m), classical Gram-Schmidt with DGKS re-orthogonalisation.
-import type { KrylovSystem } from './krylov-system.js';
+import type { KrylovSystem, KrylovVectorOps } from './krylov-system.js';
 import { fail, ok, type Result } from './result.js';
 import { norm2, type IterativeOptions, type SolveInfo } from './solve-info.js';
 
-/** GMRES options: restart length m (memory is (m + 4) vectors of n doubles). Example: `{ tolerance: 1e-10, maxIterations: 2000, restart: 12 }` */
+/** GMRES options: restart length m (memory is m + 2 vectors of n doubles, one more for b with shared-memory systems). Example: `{ tolerance: 1e-10, maxIterations: 2000, restart: 12 }` */
 export interface GmresOptions extends IterativeOptions {
   readonly restart: number;
 }
@@ -24,12 +24,12 @@ export function gmresSolve(sys: KrylovSystem, b: Float64Array, opts: GmresOption
   const m = Math.max(1, Math.min(opts.restart | 0, n));
   const bn = norm2(b);
   if (bn === 0) return ok({ z: new Float64Array(n), info: { method: 'gmres', iterations: 0, residual: 0, products: 0 } });
-  const alloc = (len: number) => (sys.allocate ? sys.allocate(len) : new Float64Array(len));
+  const alloc = (len: number, zero = true) => (sys.allocate ? sys.allocate(len, zero) : new Float64Array(len));
   const z = alloc(n);
-  const V = alloc((m + 1) * n);
-  const r = alloc(n);
-  const s = alloc(n);
-  if (sys.allocate) {
+  // The basis doubles as workspace: V_0 takes each cycle's residual, V_used the correction.
+  const V = alloc((m + 1) * n, false);
+  const vec: KrylovVectorOps = sys.vec ?? plainOps(n);
+  if (sys.allocate && !sys.plainRhs) {
     // Threaded systems read b from shared memory too.
     const shared = alloc(n);
     shared.set(b);
@@ -41,11 +41,21 @@ export function gmresSolve(sys: KrylovSystem, b: Float64Array, opts: GmresOption
   let lastRel = Infinity;
   let stalls = 0;
   let safety = 0.5;
+  let first = true;
   for (;;) {
-    sys.residual(z, b, r);
-    products++;
-    const rel = norm2(r) / bn;
-    if (rel <= opts.tolerance) return ok({ z: sys.allocate ? Float64Array.from(z) : z, info: { method: 'gmres', iterations, residual: rel, products } });
+    const v0 = V.subarray(0, n);
+    // z starts at 0, whose residual is b itself.
+    if (first) v0.set(b);
+    else {
+      sys.residual(z, b, v0);
+      products++;
+    }
+    first = false;
+    const rel = norm2(v0) / bn;
+    if (rel <= opts.tolerance) {
+      opts.onResidual?.(z, v0);
+      return ok({ z: sys.allocate ? new Float64Array(z) : z, info: { method: 'gmres', iterations, residual: rel, products } });
+    }
     if (!Number.isFinite(rel)) return fail('not-converged', `gmres: residual is not finite after ${iterations} iterations`);
     if (iterations >= opts.maxIterations)
       return fail('not-converged', `gmres: relative residual ${rel.toExponential(3)} after ${iterations} iterations (tolerance ${opts.tolerance})`);
@@ -55,15 +65,12 @@ export function gmresSolve(sys: KrylovSystem, b: Float64Array, opts: GmresOption
     // A cycle that ended below its preconditioned target yet missed the true one: aim lower next time.
     if (lastRel !== Infinity) safety *= 0.25;
     lastRel = rel;
-    const v0 = V.subarray(0, n);
-    sys.left(r, v0);
+    sys.left(v0, v0);
     products += 0.5;
     const beta = norm2(v0);
     // 1/beta overflows for denormal residuals; divide then.
-    if (beta > 1e-290) {
-      const inv = 1 / beta;
-      for (let i = 0; i < n; i++) v0[i] *= inv;
-    } else for (let i = 0; i < n; i++) v0[i] /= beta;
+    if (beta > 1e-290) vec.scale(v0, 1 / beta);
+    else for (let i = 0; i < n; i++) v0[i] /= beta;
     const target = beta * (opts.tolerance / rel) * safety;
     g.fill(0);
     g[0] = beta;
@@ -75,19 +82,18 @@ export function gmresSolve(sys: KrylovSystem, b: Float64Array, opts: GmresOption
       sys.apply(vj, w);
       products++;
       h.fill(0, 0, j + 2);
-      const before = Math.sqrt(dotsAndNorm(V, n, j + 1, w, h));
-      let after = subtractProjections(V, n, j + 1, w, h);
+      const before = Math.sqrt(vec.dotsAndNorm(V, j + 1, w, h));
+      let after = vec.subtractProjections(V, j + 1, w, h);
       // DGKS: a large drop in norm means cancellation; one more pass restores orthogonality.
       if (after < 0.7 * before) {
         const h2 = new Float64Array(j + 2);
-        after = orthogonalise(V, n, j + 1, w, h2);
+        vec.dotsAndNorm(V, j + 1, w, h2);
+        after = vec.subtractProjections(V, j + 1, w, h2);
         for (let i = 0; i <= j; i++) h[i] += h2[i];
       }
       h[j + 1] = after;
-      if (after > 1e-290) {
-        const inv = 1 / after;
-        for (let i = 0; i < n; i++) w[i] *= inv;
-      } else if (after > 0) for (let i = 0; i < n; i++) w[i] /= after;
+      if (after > 1e-290) vec.scale(w, 1 / after);
+      else if (after > 0) for (let i = 0; i < n; i++) w[i] /= after;
       for (let i = 0; i < j; i++) {
         const a = h[i], c = h[i + 1];
         h[i] = cs[i] * a + sn[i] * c;
@@ -110,19 +116,46 @@ export function gmresSolve(sys: KrylovSystem, b: Float64Array, opts: GmresOption
       for (let k = i + 1; k < used; k++) acc -= H[k * (m + 1) + i] * y[k];
       y[i] = acc / H[i * (m + 1) + i];
     }
-    // s = V y (chunked so each basis vector is read once), then z += P_R^{-1} s.
-    for (let k0 = 0; k0 < n; k0 += CHUNK) {
-      const k1 = Math.min(n, k0 + CHUNK);
-      for (let k = k0; k < k1; k++) s[k] = 0;
-      for (let i = 0; i < used; i++) {
-        const yi = y[i], base = i * n;
-        for (let k = k0; k < k1; k++) s[k] += yi * V[base + k];
-      }
-    }
-    sys.right(s, r);
+    // s = V y (chunked so each basis vector is read once), then z += P_R^{-1} s. V_used is no longer
+    // needed (the basis vector past the last one used), so it holds s.
+    const s = V.subarray(used * n, (used + 1) * n);
+    vec.combine(V, used, y, s);
+    sys.right(s, s);
     products += 0.5;
-    for (let i = 0; i < n; i++) z[i] += r[i];
+    vec.addTo(z, s);
   }
+}
+
+/** The plain-array versions of the vector kernels. */
+function plainOps(n: number): KrylovVectorOps {
+  return {
+    dotsAndNorm: (V, count, w, h) => dotsAndNorm(V, n, count, w, h),
+    subtractProjections: (V, count, w, h) => subtractProjections(V, n, count, w, h),
+    combine(V, count, y, s) {
+      for (let k0 = 0; k0 < n; k0 += CHUNK) {
+        const k1 = Math.min(n, k0 + CHUNK);
+        for (let k = k0; k < k1; k++) s[k] = 0;
+        for (let i = 0; i < count; i++) {
+          const yi = y[i], base = i * n;
+          for (let k = k0; k < k1; k++) s[k] += yi * V[base + k];
+        }
+      }
+    },
+    scale(x, a) {
+      for (let i = 0; i < n; i++) x[i] *= a;
+    },
+    addTo(z, r) {
+      for (let i = 0; i < n; i++) z[i] += r[i];
+    },
+    dot(x, y) {
+      let s = 0;
+      for (let i = 0; i < n; i++) s += x[i] * y[i];
+      return s;
+    },
+    axpyTo(out, x, a, y) {
+      for (let i = 0; i < n; i++) out[i] = x[i] + a * y[i];
+    },
+  };
 }
 
 // h[i] += V_i . w for i < count, in one chunked pass that also returns ||w||^2 (for the DGKS test).
@@ -158,12 +191,4 @@ function subtractProjections(V: Float64Array, n: number, count: number, w: Float
     for (let k = k0; k < k1; k++) nn += w[k] * w[k];
   }
   return Math.sqrt(nn);
-}
-
-// w -= sum_i (V_i . w) V_i over i < count (classical Gram-Schmidt, two chunked passes); h gets the
-// coefficients added; returns ||w|| afterwards. The second pass of re-orthogonalisation is rare, so
-// the norm the first pass also computes is not worth a kernel of its own.
-function orthogonalise(V: Float64Array, n: number, count: number, w: Float64Array, h: Float64Array): number {
-  dotsAndNorm(V, n, count, w, h);
-  return subtractProjections(V, n, count, w, h);
 }

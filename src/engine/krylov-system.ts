@@ -15,8 +15,33 @@ export interface KrylovSystem {
   left(r: Float64Array, out: Float64Array): void;
   right(u: Float64Array, out: Float64Array): void;
   residual(z: Float64Array, b: Float64Array, out: Float64Array): void;
-  /** Where the solver must take its vectors from (shared memory for threaded systems); plain arrays if absent. */
-  allocate?(length: number): Float64Array;
+  /** Where the solver must take its vectors from (shared memory for threaded systems, wasm memory); plain arrays if absent. Zero-filled unless `zero` is false. */
+  allocate?(length: number, zero?: boolean): Float64Array;
+  /** Whether `residual` can take b as the caller's plain array (no copy into `allocate`d memory); default false. */
+  readonly plainRhs?: boolean;
+  /** Faster kernels for the solver's vector work on vectors from `allocate`; the solver's own loops if absent. */
+  readonly vec?: KrylovVectorOps;
+}
+
+/**
+ * The Krylov solvers' vector work, for systems whose vectors live where faster kernels can reach them (wasm).
+ * `V` holds basis vectors of length n back to back. Example: `sys.vec?.scale(w, 1 / beta)`
+ */
+export interface KrylovVectorOps {
+  /** h[i] += V_i . w for i < count; returns ||w||^2. */
+  dotsAndNorm(V: Float64Array, count: number, w: Float64Array, h: Float64Array): number;
+  /** w -= sum_{i < count} h[i] V_i; returns ||w||. */
+  subtractProjections(V: Float64Array, count: number, w: Float64Array, h: Float64Array): number;
+  /** s = sum_{i < count} y[i] V_i. */
+  combine(V: Float64Array, count: number, y: Float64Array, s: Float64Array): void;
+  /** x *= a. */
+  scale(x: Float64Array, a: number): void;
+  /** z += r. */
+  addTo(z: Float64Array, r: Float64Array): void;
+  /** x . y */
+  dot(x: Float64Array, y: Float64Array): number;
+  /** out = x + a y (out may be x or y). */
+  axpyTo(out: Float64Array, x: Float64Array, a: number, y: Float64Array): void;
 }
 
 /**

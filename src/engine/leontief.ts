@@ -1,7 +1,8 @@
 // x solving (I - A) x = d (gross output for final demand d); the method is chosen from the matrix.
-import type { CsrMatrix } from './csr.js';
+import { csrBytes, type CsrMatrix } from './csr.js';
 import { csrFromTriplets } from './csr-from-triplets.js';
 import { gaussSeidelSolve } from './gauss-seidel.js';
+import { bicgstabSolve } from './bicgstab.js';
 import { gmresSolve } from './gmres.js';
 import { ssorSystem } from './krylov-system.js';
 import { parallelAvailable, parallelSsorSystem } from './parallel-ssor.js';
@@ -14,12 +15,14 @@ import { fail, ok, type Result } from './result.js';
 import { luSolve, sparseLu } from './sparse-lu.js';
 import { norm2, type SolveInfo, type SolveMethod } from './solve-info.js';
 import { transpose } from './transpose.js';
+import { WASM_MIN_N, wasmColumnSums, wasmCsrOf, wasmPrepare, wasmSsorSystem, type WasmCsr } from './wasm-csr.js';
 
 /**
  * Options for the Leontief solves. `method: 'auto'` picks: a sparse direct LU up to `directMaxN`
- * products; Gauss-Seidel (CSR) or Jacobi (tiled) sweeps when the proven bound on rho(A) makes them
- * converge within ~25 sweeps; else restarted GMRES, whose restart length is set so its basis uses at
- * most about the matrix's own bytes. `check: false` skips the productiveness check (the caller ran it).
+ * products; from WASM_MIN_N products, SSOR-preconditioned BiCGSTAB on the WebAssembly kernels (GMRES if
+ * it breaks down); in between, Gauss-Seidel sweeps when the proven bound on rho(A) makes them converge
+ * within ~25 sweeps, else restarted GMRES (JS kernels), whose restart length is set so its basis uses
+ * at most about the matrix's own bytes. `check: false` skips the productiveness check (the caller ran it).
  * Example: `{ tolerance: 1e-10 }`
  */
 export interface LeontiefOptions {
@@ -33,7 +36,14 @@ export interface LeontiefOptions {
   readonly tiled?: boolean;
   /** Threads for the GMRES path (main + workers); default 2 from PARALLEL_MIN_N products when the compiled engine runs. */
   readonly threads?: number;
+  /**
+   * Kernels for the iterative path: 'wasm' (SSOR-BiCGSTAB straight on CSR in WebAssembly memory; a CSR from
+   * `csrAllocate` is used in place, any other is copied in) or 'js' (tiles). Default: 'wasm' from
+   * WASM_MIN_N products when WebAssembly is available.
+   */
+  readonly kernel?: 'wasm' | 'js';
 }
+
 
 /** A solved system: the vector, how it was solved, and the productiveness proof used to choose. Example: `r.value.x[0]` */
 export interface LeontiefSolution {
@@ -77,13 +87,18 @@ export function solveOriented(a: CsrMatrix, b: Float64Array, orientation: Orient
   const directMaxN = opts.directMaxN ?? DIRECT_MAX_N;
   const auto = (opts.method ?? 'auto') === 'auto';
   const tiled = opts.tiled ?? n >= TILED_MIN_N;
+  const iterative = n > directMaxN && (opts.method === undefined || opts.method === 'auto' || opts.method === 'gmres' || opts.method === 'bicgstab');
+  if (iterative && opts.tiled === undefined && opts.threads === undefined && (opts.kernel ?? (n >= WASM_MIN_N ? 'wasm' : 'js')) === 'wasm') {
+    const w = wasmCsrOf(a);
+    if (w) return solveWasm(w, a, b, orientation, opts, tol, maxIterations);
+  }
   // Large systems go straight to SSOR-GMRES on tiles; the tiles also give A's column sums cheaply.
   let split: TiledSplit | null = null;
   // Off by default: on the 2-core reference machine the two-block sweep needed 14 instead of 8
   // iterations and ran slower; NORMA_THREADS=2 or `threads: 2` opts in.
   const threads = opts.threads ?? (Number(process.env.NORMA_THREADS) || 1);
   const parallel = threads > 1 && parallelAvailable();
-  if ((auto && tiled && n > directMaxN) || opts.method === 'gmres') split = tiledSplit(a, orientation, undefined, parallel);
+  if ((auto && tiled && n > directMaxN) || opts.method === 'gmres' || opts.method === 'bicgstab') split = tiledSplit(a, orientation, undefined, parallel);
   let productive: Productive | undefined;
   if (opts.check !== false) {
     const columnSums = split ? tiledSums(split, orientation === 'quantities') : undefined;
@@ -120,6 +135,10 @@ export function solveOriented(a: CsrMatrix, b: Float64Array, orientation: Orient
     }
     const restart = opts.restart ?? restartFor(a);
     const ts = split ?? tiledSplit(a, orientation);
+    if (m === 'bicgstab') {
+      const r = bicgstabSolve(ssorSystem(ts), b, { tolerance: tol, maxIterations });
+      return r.ok ? ok({ x: r.value.z, info: r.value.info, productive }) : r;
+    }
     const par = parallel ? parallelSsorSystem(ts, restart + 6) : null;
     try {
       const r = gmresSolve(par ?? ssorSystem(ts), b, { tolerance: tol, maxIterations, restart });
@@ -128,6 +147,100 @@ export function solveOriented(a: CsrMatrix, b: Float64Array, orientation: Orient
       par?.close();
     }
   }
+}
+
+// SSOR-preconditioned BiCGSTAB (GMRES if it breaks down or stalls) on the wasm kernels. One streaming
+// pass gives the sweeps' diagonal positions, the row sums and the smallest entry. Productiveness is
+// then proved the cheap way when it can be: row sums < 1, or afterwards from the answer itself (z > 0
+// and M z < z, read off the exact final residual: Collatz-Wielandt); only when neither holds do the
+// column sums (a scatter pass, ~2 products) and the full check run. An unproductive A thus still gets
+// its named error, after at most a capped first attempt at solving.
+function solveWasm(w: WasmCsr, a: CsrMatrix, b: Float64Array, orientation: Orientation, opts: LeontiefOptions, tol: number, maxIterations: number): Result<LeontiefSolution> {
+  const ar = w.arena;
+  const mark = ar.mark();
+  const n = a.nRows;
+  try {
+    const prep = wasmPrepare(w, false);
+    let maxR = 0;
+    for (let i = 0; i < n; i++) maxR = prep.rowSums[i] > maxR || prep.rowSums[i] !== prep.rowSums[i] ? prep.rowSums[i] : maxR;
+    const entriesOk = prep.min >= 0 && Number.isFinite(maxR);
+    ar.release(prep.sumsMark);
+    const full = (): Result<Productive> => (entriesOk ? checkProductive(a, { columnSums: wasmColumnSums(w), entriesNonNegative: false }) : checkProductive(a));
+    let productive: Productive | undefined;
+    if (opts.check !== false) {
+      if (!entriesOk) {
+        const c = full();
+        if (!c.ok) return c;
+        productive = c.value;
+      } else if (maxR < 1) productive = { proof: 'row-sums', bound: maxR, maxColumnSum: NaN, maxRowSum: maxR };
+    }
+    const deferred = opts.check !== false && !productive;
+    let cw = NaN;
+    const onResidual = deferred ? (z: Float64Array, r: Float64Array) => (cw = solutionBound(z, r, b)) : undefined;
+    // While unproven, a first attempt is capped so an unproductive A fails fast into the full check.
+    const first = deferred ? Math.min(maxIterations, 300) : maxIterations;
+    const prove = (): Result<Productive> => {
+      if (productive) return ok(productive);
+      const c = cw < 1 ? ok<Productive>({ proof: 'solution', bound: cw, maxColumnSum: NaN, maxRowSum: maxR }) : full();
+      if (c.ok) productive = c.value;
+      return c;
+    };
+    const method = opts.method ?? 'auto';
+    if (method !== 'gmres') {
+      const r = bicgstabSolve(wasmSsorSystem(w, prep, orientation), b, { tolerance: tol, maxIterations: first, onResidual });
+      if (deferred) {
+        const c = prove();
+        if (!c.ok) return c;
+      }
+      if (r.ok) return ok({ x: r.value.z, info: r.value.info, productive });
+      if (r.error.code !== 'not-converged' || (method === 'bicgstab' && first === maxIterations)) return r;
+      ar.release(prep.sumsMark);
+      if (method === 'bicgstab') {
+        const again = bicgstabSolve(wasmSsorSystem(w, prep, orientation), b, { tolerance: tol, maxIterations });
+        return again.ok ? ok({ x: again.value.z, info: again.value.info, productive }) : again;
+      }
+      // A breakdown or stall: start over with GMRES, whose residual never grows.
+    }
+    const restart = opts.restart ?? wasmRestartFor(a);
+    const g = gmresSolve(wasmSsorSystem(w, prep, orientation), b, { tolerance: tol, maxIterations, restart, onResidual: productive ? undefined : onResidual });
+    if (opts.check !== false) {
+      const c = prove();
+      if (!c.ok) return c;
+    }
+    if (g.ok) return ok({ x: g.value.z, info: g.value.info, productive });
+    if (method !== 'auto' || n > FALLBACK_DIRECT_MAX_N || g.error.code !== 'not-converged') return g;
+    return direct(a, b, orientation, tol, productive);
+  } finally {
+    ar.release(mark);
+  }
+}
+
+// A proven upper bound on rho(M) from z > 0 and the computed residual r = b - z + M z: M z = z - (b - r)
+// exactly up to the rounding of r, so if b_i - r_i exceeds that rounding bound for every i, M z < z and
+// rho(M) <= max_i (M z)_i / z_i < 1 (Collatz-Wielandt). NaN when that does not hold (e.g. some b_i = 0).
+function solutionBound(z: Float64Array, r: Float64Array, b: Float64Array): number {
+  const n = z.length;
+  // r_i = b_i - z_i + sum_j m_ij z_j in floating point: error <= (n + 3) u (|b_i| + |z_i| + (M z)_i), and (M z)_i <= |b_i| + z_i + |r_i|.
+  const g = (n + 8) * 2 ** -52;
+  let bound = 0;
+  for (let i = 0; i < n; i++) {
+    const zi = z[i], bi = b[i], ri = r[i];
+    if (!(zi > 0)) return NaN;
+    const q = bi - ri - g * (2 * Math.abs(bi) + 2 * zi + Math.abs(ri));
+    if (!(q > 0)) return NaN;
+    const t = 1 - q / zi;
+    if (t > bound) bound = t;
+  }
+  return bound < 1 ? bound : NaN;
+}
+
+// Restart length for the wasm path from the memory budget: besides the caller's matrix, the solve holds
+// restart + 3.5 vectors (GMRES's basis and iterate, the sweeps' t and diagonal positions); keep them
+// within about 0.75x the matrix's bytes, between 6 and 30.
+function wasmRestartFor(a: CsrMatrix): number {
+  const n = a.nRows;
+  if (n < 64) return Math.max(1, n);
+  return Math.max(6, Math.min(30, Math.floor((0.75 * csrBytes(a)) / (8 * n) - 3.5)));
 }
 
 // Restart length from the memory budget: the basis may take about the matrix's own bytes (12 per

@@ -17,7 +17,8 @@ import { tiledSplit } from './tiled-ssor.js';
  * Example: `{ proof: 'column-sums', bound: 0.8, maxColumnSum: 0.8, maxRowSum: 1.3 }`
  */
 export interface Productive {
-  readonly proof: 'column-sums' | 'row-sums' | 'components';
+  /** 'solution': a solve gave z > 0 with M z < z componentwise (Collatz-Wielandt); maxColumnSum is then NaN (not computed). */
+  readonly proof: 'column-sums' | 'row-sums' | 'components' | 'solution';
   readonly bound: number;
   readonly maxColumnSum: number;
   readonly maxRowSum: number;
@@ -31,16 +32,27 @@ export interface Productive {
  * both bounds fail. Within a component: min column/row sum >= 1 proves rho >= 1; otherwise power
  * iteration on (I + A_S)/2 brackets rho, and if still undecided (rho within ~1e-6 of 1) a direct or
  * iterative solve of (I - A_S) y = 1 decides: y > 0 with A_S y < y proves rho < 1.
- * `known.columnSums` lets a caller that already has A's column sums (e.g. from tiles) skip that pass.
+ * `known.columnSums` / `known.rowSums` let a caller that already has A's sums skip those passes, and
+ * `known.entriesNonNegative` (every entry seen >= 0, row sums given) the scan for negative and non-finite entries.
  * Example: `const c = checkProductive(a); if (!c.ok) console.error(c.error.products)`
  */
-export function checkProductive(a: CsrMatrix, known: { readonly columnSums?: Float64Array } = {}): Result<Productive> {
+export function checkProductive(
+  a: CsrMatrix,
+  known: { readonly columnSums?: Float64Array; readonly rowSums?: Float64Array; readonly entriesNonNegative?: boolean } = {},
+): Result<Productive> {
   if (a.nRows !== a.nCols) return fail('shape', `technology matrix is ${a.nRows} x ${a.nCols}, not square`);
   const n = a.nRows;
   const { rowPtr, colIdx, values } = a;
   const neg: number[] = [];
   const negEntries: string[] = [];
-  for (let i = 0; i < n; i++) {
+  // A caller that saw every entry (smallest >= 0, so none is NaN) and has finite row sums (so none is
+  // infinite) lets the scan go; otherwise it runs and names the offending entries.
+  let scan = true;
+  if (known.entriesNonNegative && known.rowSums) {
+    scan = false;
+    for (let i = 0; i < n && !scan; i++) if (!Number.isFinite(known.rowSums[i])) scan = true;
+  }
+  for (let i = 0; i < n && scan; i++) {
     for (let p = rowPtr[i], e = rowPtr[i + 1]; p < e; p++) {
       const v = values[p];
       if (!Number.isFinite(v)) return fail('not-finite', `coefficient (${i}, ${colIdx[p]}) is ${v}`, { products: [i, colIdx[p]] });
@@ -55,7 +67,7 @@ export function checkProductive(a: CsrMatrix, known: { readonly columnSums?: Flo
     return fail('negative-coefficient', `${neg.length / 2} negative coefficient(s): ${negEntries.join(', ')}`, { products });
   }
   const cs = known.columnSums ?? colSums(a);
-  const rs = rowSums(a);
+  const rs = known.rowSums ?? rowSums(a);
   let maxC = 0, maxR = 0;
   for (let j = 0; j < n; j++) if (cs[j] > maxC) maxC = cs[j];
   for (let i = 0; i < n; i++) if (rs[i] > maxR) maxR = rs[i];

@@ -1,7 +1,7 @@
 // What every solver of (I - M) z = b reports next to z: method, iterations and the true relative residual ||b - (I - M) z|| / ||b||.
 
 /** Method names as reported by `--timings` and the solver results. */
-export type SolveMethod = 'direct' | 'jacobi' | 'gauss-seidel' | 'gmres';
+export type SolveMethod = 'direct' | 'jacobi' | 'gauss-seidel' | 'gmres' | 'bicgstab';
 
 /**
  * How a solve went. `residual` is always recomputed from the returned vector with one extra product
@@ -20,6 +20,8 @@ export interface SolveInfo {
 export interface IterativeOptions {
   readonly tolerance: number;
   readonly maxIterations: number;
+  /** Called once on success with the answer z and its exact residual b - (I - M) z (views valid only during the call). */
+  readonly onResidual?: (z: Float64Array, r: Float64Array) => void;
 }
 
 /** ||v||_2; one pass, with a scaled second pass only when the plain sum could have under- or overflowed. Example: `norm2(Float64Array.of(3, 4)) === 5` */

@@ -12,7 +12,7 @@ const mbA = [
 describe('Leontief quantities (I - A) x = d', () => {
   it('reproduces Miller & Blair ch. 2 with every method', () => {
     const a = csrOf(mbA);
-    for (const method of ['auto', 'direct', 'jacobi', 'gauss-seidel', 'gmres'] as const) {
+    for (const method of ['auto', 'direct', 'jacobi', 'gauss-seidel', 'gmres', 'bicgstab'] as const) {
       const x0 = solveLeontief(a, Float64Array.of(350, 1700), { method });
       expect(x0.ok, method).toBe(true);
       if (!x0.ok) continue;
@@ -28,7 +28,7 @@ describe('Leontief quantities (I - A) x = d', () => {
 
   it('matches a dense solve on random productive economies, for every method (property)', () => {
     fc.assert(
-      fc.property(productiveEconomy(12, 0.95), fc.constantFrom('direct', 'jacobi', 'gauss-seidel', 'gmres'), ({ a, d }, method) => {
+      fc.property(productiveEconomy(12, 0.95), fc.constantFrom('direct', 'jacobi', 'gauss-seidel', 'gmres', 'bicgstab'), ({ a, d }, method) => {
         const want = denseSolve(denseIminus(a), d);
         const r = solveLeontief(csrOf(a), Float64Array.from(d), { method, maxIterations: 20000 });
         if (!r.ok) throw new Error(`${method}: ${r.error.message}`);
@@ -92,7 +92,7 @@ describe('prices and labour values (I - A^T) p = l', () => {
   });
   it('matches a dense solve of (I - A^T) p = l (property)', () => {
     fc.assert(
-      fc.property(productiveEconomy(10, 0.9), fc.constantFrom('direct', 'jacobi', 'gauss-seidel', 'gmres'), ({ a, d }, method) => {
+      fc.property(productiveEconomy(10, 0.9), fc.constantFrom('direct', 'jacobi', 'gauss-seidel', 'gmres', 'bicgstab'), ({ a, d }, method) => {
         const want = denseSolve(denseIminus(a, true), d);
         const r = solvePrices(csrOf(a), Float64Array.from(d), { method, maxIterations: 20000 });
         if (!r.ok) throw new Error(r.error.message);
