@@ -3,6 +3,7 @@ import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { DomainError } from '../domain/errors.js';
 import { NormaError, type ErrorDetail } from '../services/errors.js';
+import { StoreError } from '../store/index.js';
 
 /** The one JSON shape of every error response. */
 export const ErrorBody = z
@@ -29,11 +30,40 @@ function validationDetails(err: FastifyError): ErrorDetail[] {
   });
 }
 
+/** The path of the first string holding NUL (U+0000) in a parsed request part, or null. */
+export function findNul(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return value.includes('\u0000') ? path || 'value' : null;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) {
+      const hit = findNul(value[i], `${path}.${i}`);
+      if (hit) return hit;
+    }
+  } else if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      if (k.includes('\u0000')) return `${path}.${k}`;
+      const hit = findNul(v, path ? `${path}.${k}` : k);
+      if (hit) return hit;
+    }
+  }
+  return null;
+}
+
 /**
  * Shared root error handling: coded errors keep their status; schema failures become 400 with the
  * fields named; anything unexpected is a 500 without internals in the body.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
+  // NUL cannot be stored in PostgreSQL text: refuse it up front, naming the field, in any part.
+  app.addHook('preValidation', async (req) => {
+    for (const [where, part] of [['query', req.query], ['params', req.params], ['body', req.body]] as const) {
+      const field = findNul(part);
+      if (field) {
+        throw new NormaError('NORMA_ERR_BAD_REQUEST', `invalid ${where} field ${field.replace(/^\./, '')}: contains NUL (U+0000)`, [
+          { field: field.replace(/^\./, ''), reason: 'contains NUL (U+0000)', in: where },
+        ]);
+      }
+    }
+  });
   app.setErrorHandler((err: FastifyError, req, reply) => {
     if (err instanceof NormaError) {
       return reply.code(err.status).send({ error: err.code, message: err.message, details: err.details });
@@ -54,6 +84,10 @@ export function registerErrorHandling(app: FastifyInstance): void {
         message: first ? `invalid ${first.in} field ${first.field}: ${first.reason}` : 'invalid request',
         details,
       });
+    }
+    if ((err as unknown) instanceof StoreError && (err as unknown as StoreError).sqlState === '22021') {
+      // A character the database cannot store (NUL) that slipped past the request checks.
+      return reply.code(400).send({ error: 'NORMA_ERR_BAD_REQUEST', message: 'the request holds a character that cannot be stored (NUL)', details: [{ field: 'request', reason: 'contains NUL' }] });
     }
     const status = err.statusCode ?? 500;
     if (status === 429) {

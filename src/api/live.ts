@@ -58,7 +58,8 @@ export function publishCells(ctx: ServiceContext, cells: readonly CellDelta[]): 
  */
 export function registerStream(app: FastifyInstance, ctx: ServiceContext): void {
   const config = { permission: { need: 'read' as const, scope: (req: { query: unknown }) => [(req.query as { node?: string }).node] } };
-  app.get('/api/stream', { config, schema: { tags: ['monitoring'], summary: 'Live changed figures (text/event-stream)' } }, async (req, reply) => {
+  // No HEAD twin: a stream never ends, and a HEAD answer must.
+  app.get('/api/stream', { config, exposeHeadRoute: false, schema: { tags: ['monitoring'], summary: 'Live changed figures (text/event-stream)' } }, async (req, reply) => {
     // A scoped principal sees only cells within its scope, whatever node it asked for.
     const p = req.principal;
     const c = p ? await covers(ctx) : undefined;

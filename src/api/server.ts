@@ -58,6 +58,17 @@ export async function buildServer(ctx: ServiceContext, opts: ServerOptions = {})
     forceCloseConnections: true,
     requestTimeout: REQUEST_TIMEOUT_MS,
     connectionTimeout: REQUEST_TIMEOUT_MS,
+    // Errors Fastify raises before routing (a bad percent-escape, an over-long parameter) get the
+    // same {error, message, details} shape as every other error.
+    frameworkErrors: (err, _req, res) => {
+      const status = (err as { statusCode?: number }).statusCode ?? 400;
+      const reply = res as unknown as { code(n: number): { send(body: unknown): unknown } };
+      void reply.code(status >= 400 && status < 500 ? status : 400).send({
+        error: 'NORMA_ERR_BAD_REQUEST',
+        message: err.message,
+        details: [{ field: 'url', reason: err.message }],
+      });
+    },
   });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);

@@ -40,6 +40,8 @@ export interface UnitView {
  * @example await getUnit(ctx, 'U-00001')
  */
 export async function getUnit(ctx: ServiceContext, code: string): Promise<UnitView> {
+  // PostgreSQL text cannot hold NUL: such a code names no unit (and would fail the query).
+  if (code.includes('\u0000')) notFound('unit', code);
   const [u] = await ctx.store.query<{
     code: string; name: string; kind: string; workers: number;
     sector: string; sector_name: string; region: string; region_name: string;

@@ -27,7 +27,8 @@ export async function describePeriod(ctx: ServiceContext, id: string, region?: s
   const p = parsed.value;
   let regionChain: string[] = [];
   if (region !== undefined) {
-    const chain = await ctx.store.query<{ code: string }>(
+    // PostgreSQL text cannot hold NUL: such a code names no region (and would fail the query).
+    const chain = region.includes('\u0000') ? [] : await ctx.store.query<{ code: string }>(
       `with recursive up(code, parent, depth) as (
          select code, parent, 0 from tree_node where org = $1 and tree = 'region' and code = $2
          union all

@@ -45,7 +45,8 @@ export async function getTree(
 
   const start = byCode.get(root);
   if (!start) {
-    // A unit is a leaf of both trees.
+    // A unit is a leaf of both trees. PostgreSQL text cannot hold NUL: such a code names nothing.
+    if (root.includes('\u0000')) notFound(`node in the ${tree} tree`, root, 'node');
     const [u] = await ctx.store.query<{ code: string; name: string }>(
       'select code, name from unit where org = $1 and code = $2',
       [ctx.org, root],

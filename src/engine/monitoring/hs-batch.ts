@@ -191,21 +191,28 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
   } else {
     zNow = (y - b.forecast[k]) / Math.sqrt(b.forecastVar[k]);
     const acc = b.work;
-    const cMax = c[17];
     // Per previous regime i: the prediction G m_i, G P_i G' and the innovation e_i, shared by
     // all four current regimes j (workspace slots 7i .. 7i+6).
-    // qRef, the reference for the exponent, is the smallest e_i^2 / S_ij over live regimes i,
-    // reached at the widest regime j: every pair then has exp(-(q - qRef)/2) <= 1 and the best
-    // pair exactly 1, so a wild observation cannot underflow every weight to 0.
+    // qRef, the reference for the exponent, is the smallest e_i^2 / S_ij over live regimes i and
+    // every regime j: every pair then has exp(-(q - qRef)/2) <= 1 and the best pair exactly 1, so a
+    // wild observation cannot underflow every weight to 0 (which would make the probabilities 0/0).
     let qRef = Infinity;
+    let live = false;
+    for (let i = 0; i < 4; i++) if (pr[k4 + i] > 0) live = true;
+    // No regime left alive (a previous update lost them all): start again from the priors.
+    if (!live) for (let i = 0; i < 4; i++) pr[k4 + i] = c[i];
     for (let i = 0; i < 4; i++) {
       const m1 = ms[k4 + i];
       const p01 = cv[k4 + i], p11 = vs[k4 + i];
       const e = y - ml[k4 + i] - m1;
       const b00 = vl[k4 + i] + 2 * p01 + p11; // (G P G')_00 with G = [[1,1],[0,1]]
       const pi = pr[k4 + i];
-      const q = (e * e) / (b00 + cMax * s2);
-      if (q < qRef && pi > 0) qRef = q;
+      if (pi > 0) {
+        for (let j = 0; j < 4; j++) {
+          const q = (e * e) / (b00 + c[8 + j] * s2 + c[4 + j] * s2);
+          if (q < qRef) qRef = q;
+        }
+      }
       const o = 7 * i;
       acc[o] = e;
       acc[o + 1] = m1;
@@ -221,7 +228,7 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
     let total = 0;
     for (let j = 0; j < 4; j++) {
       const prior = c[j], vObs = c[4 + j] * s2, wLevel = c[8 + j] * s2, wSlope = c[12 + j] * s2;
-      let pj = 0, s0 = 0, s1 = 0, s00 = 0, s01 = 0, s11 = 0;
+      let pj = 0, s0 = 0, s1 = 0, s00 = 0, s01 = 0, s11 = 0, w00 = 0, w11 = 0;
       for (let i = 0; i < 4; i++) {
         const o = 7 * i;
         const e = acc[o];
@@ -231,7 +238,9 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
         const invS = 1 / (r00 + vObs);
         const k0 = r00 * invS, k1 = r01 * invS;
         // weight p_i * prior_j * N(e; 0, S); the common factor (2 pi)^-1/2 cancels
-        const wt = acc[o + 6] * prior * Math.exp(-0.5 * (e * e * invS - qRef)) * Math.sqrt(invS);
+        // A dead regime (p_i = 0) weighs nothing: its stale Gaussian may sit far nearer y than the
+        // live ones, where the exponent overflows and 0 * Infinity would poison every sum.
+        const wt = acc[o + 6] > 0 ? acc[o + 6] * prior * Math.exp(-0.5 * (e * e * invS - qRef)) * Math.sqrt(invS) : 0;
         acc[o + 5] += wt;
         const d0 = -e * (1 - k0); // (a0 + k0 e) - y
         const d1 = acc[o + 1] + k1 * e - slope0;
@@ -241,6 +250,8 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
         s00 += wt * (r00 - k0 * r00 + d0 * d0);
         s01 += wt * (r01 - k0 * r01 + d0 * d1);
         s11 += wt * (r11 - k1 * r01 + d1 * d1);
+        w00 += wt * (r00 - k0 * r00);
+        w11 += wt * (r11 - k1 * r01);
       }
       total += pj;
       // collapse the four pairs ending in regime j (moment matching)
@@ -248,9 +259,16 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
         const d0 = s0 / pj, d1 = s1 / pj;
         ml[k4 + j] = y + d0;
         ms[k4 + j] = slope0 + d1;
-        vl[k4 + j] = s00 / pj - d0 * d0;
-        cv[k4 + j] = s01 / pj - d0 * d1;
-        vs[k4 + j] = s11 / pj - d1 * d1;
+        // A mixture's variance is at least the mean of its components' variances; after a wild
+        // observation the offsets dwarf the spreads and E[d^2] - E[d]^2 cancels, so keep that floor
+        // (and a correlation below 1) rather than let a variance go negative.
+        const v00 = Math.max(s00 / pj - d0 * d0, w00 / pj);
+        const v11 = Math.max(s11 / pj - d1 * d1, w11 / pj);
+        const lim = 0.999 * Math.sqrt(v00 * v11);
+        const c01 = s01 / pj - d0 * d1;
+        vl[k4 + j] = v00;
+        cv[k4 + j] = c01 > lim ? lim : c01 < -lim ? -lim : c01;
+        vs[k4 + j] = v11;
       }
       // else regime j is impossible to double precision: its previous Gaussian stays (finite),
       // so the component can revive at a later update without 0/0; its probability is 0

@@ -310,6 +310,17 @@ async function* xlsxBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<R
   };
   const stream = Readable.from(feed(), { objectMode: false });
   stream.on('error', () => undefined); // reported through inputFailure
+  // A damaged archive (a bad deflate block, sizes past the end) fails inside the unzipper, which
+  // exceljs does not hear of while it waits on the entry's data: it would wait for ever. The unzipper
+  // is what exceljs pipes this stream into, so listen for its errors there and race them too.
+  let zipFailed!: (e: unknown) => void;
+  const zipFailure = new Promise<never>((_, reject) => (zipFailed = reject));
+  zipFailure.catch(() => undefined);
+  const pipe = stream.pipe.bind(stream);
+  stream.pipe = <T extends NodeJS.WritableStream>(dest: T, opts?: { end?: boolean }): T => {
+    (dest as unknown as NodeJS.EventEmitter).on('error', (e: unknown) => zipFailed(e));
+    return pipe(dest, opts);
+  };
   const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
     worksheets: 'emit',
     sharedStrings: 'cache',
@@ -319,15 +330,17 @@ async function* xlsxBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<R
   });
   const step = async <T>(p: Promise<T>): Promise<T> => {
     try {
-      return await Promise.race([p, inputFailure]);
+      return await Promise.race([p, inputFailure, zipFailure]);
     } catch (e) {
       if (failed) return inputFailure; // the input's own error, not the workbook's
       if (e instanceof NormaError) throw e;
       throw fileError(`not a readable XLSX workbook (${(e as Error)?.message ?? String(e)})`);
     }
   };
+  let sheets: AsyncIterator<unknown> | undefined;
+  let rows: AsyncIterator<ExcelJS.Row> | undefined;
   try {
-    const sheets = reader[Symbol.asyncIterator]();
+    sheets = reader[Symbol.asyncIterator]();
     let seen = false;
     for (;;) {
       const sheet = await step(sheets.next());
@@ -335,7 +348,7 @@ async function* xlsxBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<R
       // Later worksheets are skipped unread (exceljs drains them), so the whole input is consumed.
       if (seen) continue;
       seen = true;
-      const rows = (sheet.value as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]();
+      rows = (sheet.value as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]();
       let numbers: number[] = [];
       let records: Cell[][] = [];
       for (;;) {
@@ -357,6 +370,10 @@ async function* xlsxBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<R
     if (!seen) throw fileError('the XLSX workbook has no worksheet');
   } finally {
     stream.destroy();
+    // Reading stopped early (a bad header, a damaged archive): close exceljs's generators so they do
+    // not go on in the background (opening its temporary worksheet files after the fact).
+    void rows?.return?.().catch(() => undefined);
+    void sheets?.return?.().catch(() => undefined);
   }
 }
 

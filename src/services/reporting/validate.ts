@@ -28,6 +28,8 @@ export interface ValidReport {
 
 export const NOTE_MAX = 500;
 
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
 export interface ValidationContext {
   readonly model: ReportingModel;
   readonly today: string;
@@ -94,6 +96,9 @@ export function validateReports(
     if (r.note !== undefined && r.note !== null && r.note !== '') {
       if (typeof r.note !== 'string') fail('note', 'must be text');
       else if (r.note.length > NOTE_MAX) fail('note', `longer than ${NOTE_MAX} characters`);
+      // The store keeps notes as PostgreSQL text, which cannot hold NUL; a lone surrogate is no character.
+      else if (r.note.includes('\u0000')) fail('note', 'contains a NUL character');
+      else if (LONE_SURROGATE.test(r.note)) fail('note', 'is not valid Unicode text (a lone surrogate)');
       else note = r.note;
     }
     if (errors.length > before || !unit || productId === undefined || !day || !q.ok) continue;

@@ -425,3 +425,24 @@ class ReferenceGpb2 {
   }
 }
 
+
+describe('a report a thousand times the series (found by the API fuzzer)', () => {
+  it('keeps every probability and the forecast finite, and calls it an outlier or a step, not NaN', () => {
+    const f = createHsFilter();
+    if (!f.ok) throw f.error;
+    const rng = mulberry32(5);
+    for (let day = 0; day < 60; day++) updateHsFilter(f.value, 45 + 3 * gauss(rng));
+    const wild = updateHsFilter(f.value, 63_248);
+    if (!wild.ok) throw wild.error;
+    const p = Object.values(wild.value.probabilities) as number[];
+    expect(p.every(Number.isFinite)).toBe(true);
+    expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+    expect(Number.isFinite(wild.value.forecast) && Number.isFinite(wild.value.forecastVar)).toBe(true);
+    for (let day = 0; day < 10; day++) {
+      const u = updateHsFilter(f.value, 45 + 3 * gauss(rng));
+      if (!u.ok) throw u.error;
+      expect((Object.values(u.value.probabilities) as number[]).every(Number.isFinite)).toBe(true);
+      expect(Number.isFinite(u.value.level)).toBe(true);
+    }
+  });
+});
