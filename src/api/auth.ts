@@ -29,6 +29,8 @@ declare module 'fastify' {
   }
   interface FastifyContextConfig {
     permission?: Permission;
+    /** The handler names every bad row itself (422 by row), so request-wide text checks skip the body. */
+    checksOwnRows?: boolean;
   }
 }
 

@@ -30,18 +30,21 @@ function validationDetails(err: FastifyError): ErrorDetail[] {
   });
 }
 
-/** The path of the first string holding NUL (U+0000) in a parsed request part, or null. */
-export function findNul(value: unknown, path = ''): string | null {
-  if (typeof value === 'string') return value.includes('\u0000') ? path || 'value' : null;
+// NUL and unpaired surrogates cannot be stored in PostgreSQL text or jsonb.
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** The path of the first string (or key) holding NUL or an unpaired surrogate in a parsed request part, or null. */
+export function findUnstorable(value: unknown, path = ''): string | null {
+  if (typeof value === 'string') return UNSTORABLE.test(value) ? path || 'value' : null;
   if (Array.isArray(value)) {
     for (let i = 0; i < value.length; i++) {
-      const hit = findNul(value[i], `${path}.${i}`);
+      const hit = findUnstorable(value[i], `${path}.${i}`);
       if (hit) return hit;
     }
   } else if (value && typeof value === 'object') {
     for (const [k, v] of Object.entries(value)) {
-      if (k.includes('\u0000')) return `${path}.${k}`;
-      const hit = findNul(v, path ? `${path}.${k}` : k);
+      if (UNSTORABLE.test(k)) return `${path}.${k}`;
+      const hit = findUnstorable(v, path ? `${path}.${k}` : k);
       if (hit) return hit;
     }
   }
@@ -53,13 +56,15 @@ export function findNul(value: unknown, path = ''): string | null {
  * fields named; anything unexpected is a 500 without internals in the body.
  */
 export function registerErrorHandling(app: FastifyInstance): void {
-  // NUL cannot be stored in PostgreSQL text: refuse it up front, naming the field, in any part.
+  // NUL and unpaired surrogates cannot be stored in PostgreSQL: refuse them up front, naming the field.
   app.addHook('preValidation', async (req) => {
-    for (const [where, part] of [['query', req.query], ['params', req.params], ['body', req.body]] as const) {
-      const field = findNul(part);
+    // A report batch checks its own rows, so a bad note is named by row (422) like every other row problem.
+    const ownRows = (req.routeOptions.config as { checksOwnRows?: boolean } | undefined)?.checksOwnRows === true;
+    for (const [where, part] of [['query', req.query], ['params', req.params], ['body', ownRows ? undefined : req.body]] as const) {
+      const field = findUnstorable(part);
       if (field) {
-        throw new NormaError('NORMA_ERR_BAD_REQUEST', `invalid ${where} field ${field.replace(/^\./, '')}: contains NUL (U+0000)`, [
-          { field: field.replace(/^\./, ''), reason: 'contains NUL (U+0000)', in: where },
+        throw new NormaError('NORMA_ERR_BAD_REQUEST', `invalid ${where} field ${field.replace(/^\./, '')}: contains NUL or an unpaired surrogate`, [
+          { field: field.replace(/^\./, ''), reason: 'contains NUL (U+0000) or an unpaired surrogate', in: where },
         ]);
       }
     }

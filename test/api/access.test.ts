@@ -429,3 +429,36 @@ describe('rate limits', () => {
     expect(logins.slice(10)).toEqual([429, 429]);
   });
 });
+
+describe('text the store cannot hold', () => {
+  const fixture = storeFixture('pglite');
+  let app: FastifyInstance;
+  let base: string;
+  beforeAll(async () => {
+    const store = await fixture.open();
+    await migrate(store);
+    app = await buildServer({ store, org: 1, today: () => TODAY }, { adminToken: TEST_ADMIN_TOKEN, rateLimit: 0 });
+    base = await app.listen({ port: 0, host: '127.0.0.1' });
+  });
+  afterAll(async () => {
+    await app?.close();
+    await fixture.cleanup();
+  });
+
+  it('NUL or an unpaired surrogate in any field is a 400 naming the field, in the query and in the body', async () => {
+    const headers = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
+    for (const name of ['n\u0000', '\ud800', 'x\udc00y']) {
+      const res = await fetch(`${base}/api/tokens`, { method: 'POST', headers, body: JSON.stringify({ role: 'public', name }) });
+      expect(res.status).toBe(400);
+      expect(await res.json()).toMatchObject({ error: 'NORMA_ERR_BAD_REQUEST', details: [{ field: 'name', in: 'body' }] });
+    }
+    const q = await fetch(`${base}/api/audit?action=%00`, { headers });
+    expect(q.status).toBe(400);
+    expect((await q.json()).details[0]).toMatchObject({ field: 'action', in: 'query' });
+    const url = await fetch(`${base}/api/alerts/%zz`, { headers });
+    expect(url.status).toBe(400);
+    expect(await url.json()).toMatchObject({ error: 'NORMA_ERR_BAD_REQUEST', details: [{ field: 'url' }] });
+    const emoji = await fetch(`${base}/api/tokens`, { method: 'POST', headers, body: JSON.stringify({ role: 'public', name: 'plc 😀' }) });
+    expect(emoji.status).toBe(200);
+  });
+});

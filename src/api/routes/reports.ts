@@ -37,7 +37,7 @@ export const reportRoutes: FastifyPluginAsyncZod<{ ctx: ServiceContext }> = asyn
     '/api/reports',
     {
       bodyLimit: 32 * 1024 * 1024,
-      config: { permission: { need: 'write', scope: 'service' } },
+      config: { permission: { need: 'write', scope: 'service' }, checksOwnRows: true },
       schema: {
         tags: ['reporting'],
         summary: 'Report actual output or consumption; all rows or none',
