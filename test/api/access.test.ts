@@ -454,7 +454,7 @@ describe('text the store cannot hold', () => {
     }
     const q = await fetch(`${base}/api/audit?action=%00`, { headers });
     expect(q.status).toBe(400);
-    expect((await q.json()).details[0]).toMatchObject({ field: 'action', in: 'query' });
+    expect(((await q.json()) as { details: unknown[] }).details[0]).toMatchObject({ field: 'action', in: 'query' });
     const url = await fetch(`${base}/api/alerts/%zz`, { headers });
     expect(url.status).toBe(400);
     expect(await url.json()).toMatchObject({ error: 'NORMA_ERR_BAD_REQUEST', details: [{ field: 'url' }] });

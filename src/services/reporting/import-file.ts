@@ -354,6 +354,8 @@ async function* xlsxBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<R
       for (;;) {
         const r = await step(rows.next());
         if (r.done) break;
+        // A damaged sheet can make exceljs yield a row that is no row at all.
+        if (!r.value || !Array.isArray(r.value.values)) throw fileError('the XLSX workbook is damaged: a worksheet row cannot be read');
         const values = r.value.values as unknown[];
         const rec: Cell[] = [];
         for (let i = 1; i < values.length; i++) rec.push(xlsxCell(values[i]));
