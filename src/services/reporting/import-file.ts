@@ -1,5 +1,7 @@
 // Report files -> report rows, streamed in file order: CSV (RFC 4180, UTF-8) or XLSX (the first
 // worksheet); then one all-or-nothing batch through submitReports.
+import fs from 'node:fs';
+import { tmpdir } from 'node:os';
 import { Readable } from 'node:stream';
 import ExcelJS from 'exceljs';
 import type { ServiceContext } from '../context.js';
@@ -378,6 +380,19 @@ async function* xlsxBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<R
     void sheets?.return?.().catch(() => undefined);
   }
 }
+
+// exceljs spools worksheets that come before the shared strings to temporary files and reads them
+// back with fs.createReadStream. Rarely (about once in 10,000 damaged workbooks under the fuzzer) such
+// a file is gone when it is opened, and the open error is emitted on a stream nobody listens to yet,
+// which would end the whole server. Streams opened on exceljs's temporary files get a listener, so
+// the error reaches the import (if it still reads) as a damaged file and never the process.
+const TMP_PREFIX = `${tmpdir()}/tmp-${process.pid}-`;
+const createReadStream = fs.createReadStream;
+fs.createReadStream = function guardedCreateReadStream(this: unknown, ...args: Parameters<typeof fs.createReadStream>) {
+  const stream = createReadStream.apply(this, args);
+  if (typeof args[0] === 'string' && args[0].startsWith(TMP_PREFIX)) stream.on('error', () => undefined);
+  return stream;
+} as typeof fs.createReadStream;
 
 // ---------------------------------------------------------------- header and rows
 
