@@ -395,20 +395,31 @@ for (const kind of ['pglite', 'postgres'] as const) {
   });
 }
 
-describe('rate limits', () => {
+/** A server over an empty PGlite store, with the test admin token and the given rate limit. */
+function emptyServer(rateLimit: number) {
   const fixture = storeFixture('pglite');
-  let app: FastifyInstance;
+  let app: FastifyInstance | undefined;
+  return {
+    async start(): Promise<string> {
+      const store = await fixture.open();
+      await migrate(store);
+      app = await buildServer({ store, org: 1, today: () => TODAY }, { adminToken: TEST_ADMIN_TOKEN, rateLimit });
+      return app.listen({ port: 0, host: '127.0.0.1' });
+    },
+    async stop(): Promise<void> {
+      await app?.close();
+      await fixture.cleanup();
+    },
+  };
+}
+
+describe('rate limits', () => {
+  const server = emptyServer(5);
   let base: string;
   beforeAll(async () => {
-    const store = await fixture.open();
-    await migrate(store);
-    app = await buildServer({ store, org: 1, today: () => TODAY }, { adminToken: TEST_ADMIN_TOKEN, rateLimit: 5 });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    base = await server.start();
   });
-  afterAll(async () => {
-    await app?.close();
-    await fixture.cleanup();
-  });
+  afterAll(() => server.stop());
 
   it('a token over its limit gets 429 in the error shape; logins are limited per address', async () => {
     const statuses: number[] = [];
@@ -431,19 +442,12 @@ describe('rate limits', () => {
 });
 
 describe('text the store cannot hold', () => {
-  const fixture = storeFixture('pglite');
-  let app: FastifyInstance;
+  const server = emptyServer(0);
   let base: string;
   beforeAll(async () => {
-    const store = await fixture.open();
-    await migrate(store);
-    app = await buildServer({ store, org: 1, today: () => TODAY }, { adminToken: TEST_ADMIN_TOKEN, rateLimit: 0 });
-    base = await app.listen({ port: 0, host: '127.0.0.1' });
+    base = await server.start();
   });
-  afterAll(async () => {
-    await app?.close();
-    await fixture.cleanup();
-  });
+  afterAll(() => server.stop());
 
   it('NUL or an unpaired surrogate in any field is a 400 naming the field, in the query and in the body', async () => {
     const headers = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
