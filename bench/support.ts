@@ -74,7 +74,9 @@ export async function startServer(
 ): Promise<{ base: string; child: ChildProcess; headers: Record<string, string>; stop(): Promise<void> }> {
   const port = await freePort();
   const token = randomBytes(24).toString('base64url');
-  const child = spawn(process.execPath, [join(ROOT, 'bin/norma.js'), 'serve', '--port', String(port)], {
+  // NORMA_BENCH_NODE_ARGS passes flags such as --cpu-prof to the server (NODE_OPTIONS refuses them).
+  const nodeArgs = (process.env.NORMA_BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  const child = spawn(process.execPath, [...nodeArgs, join(ROOT, 'bin/norma.js'), 'serve', '--port', String(port)], {
     env: { ...process.env, NORMA_RATE_LIMIT: '0', ...env, NORMA_ADMIN_TOKEN: token },
     stdio: ['ignore', 'ignore', 'inherit'],
   });

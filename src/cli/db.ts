@@ -1,6 +1,8 @@
 import { Command } from 'commander';
 import { MIGRATIONS, migrate, openStore, schemaVersion, storeConfigFromEnv } from '../store/index.js';
 import { NORMA_VERSION } from '../services/context.js';
+import { rebuildTargetCells } from '../services/fulfilment/target-cells.js';
+import { contextFor, organisationOffset, withStore } from './store.js';
 
 /** `norma migrate`: applies pending migrations and prints each one's status. */
 export function migrateCommand(): Command {
@@ -48,6 +50,19 @@ export function dbCommand(): Command {
       } finally {
         await store.close();
       }
+    });
+  db.command('rebuild-fulfilment')
+    .description('rebuild the target cells and units-fulfilled counts from the plans and the figures in force')
+    .action(async () => {
+      await withStore(async (store) => {
+        const ctx = contextFor(store, await organisationOffset(store));
+        const t0 = Date.now();
+        const cells = await store.transaction((tx) => rebuildTargetCells(ctx, tx));
+        const [state] = await store.query<{ w: string }>('select valid_from::text as w from fulfil_state where org = $1', [ctx.org]);
+        console.log(`target cells: ${cells}`);
+        console.log(state ? `units-fulfilled counts: built, exact from ${state.w}` : 'units-fulfilled counts: not built (figures too large to sum exactly); queries count from the units');
+        console.log(`ms: ${Date.now() - t0}`);
+      });
     });
   return db;
 }

@@ -4,6 +4,7 @@ import { contextFor, openMigratedStore, organisationOffset } from './store.js';
 import { runDemo } from './demo.js';
 import { registerMonitoring, startMonitoringWorker } from '../services/monitoring/index.js';
 import { ensureFirstAdmin } from '../services/auth/accounts.js';
+import { ensureUnitsFulfilled } from '../services/fulfilment/units-fulfilled.js';
 
 function port(v: string): number {
   const n = Number(v);
@@ -30,6 +31,10 @@ export function serveCommand(): Command {
         // Monitoring runs behind ingest: batches enqueue, the worker drains within a second.
         registerMonitoring({ mode: 'queued' });
         const ctx = contextFor(store, await organisationOffset(store));
+        // A store upgraded past migration 7 has its units-fulfilled counts cleared: build them once
+        // before serving (queries would be right without them, but slow).
+        const t1 = Date.now();
+        if (await ensureUnitsFulfilled(ctx)) console.error(`norma: built the units-fulfilled counts in ${Date.now() - t1} ms`);
         if (!process.env.NORMA_ADMIN_TOKEN) {
           const password = await ensureFirstAdmin(ctx);
           if (password) {

@@ -5,6 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { postgresUnavailable, throwawayDatabase } from '../support/stores.js';
+import { openStore } from '../../src/store/index.js';
 
 const root = new URL('../../', import.meta.url).pathname;
 const pgReason = await postgresUnavailable();
@@ -69,7 +70,61 @@ for (const kind of kinds) {
       const migrate = norma(['migrate'], env);
       expect(migrate.code).toBe(0);
       expect(migrate.stdout).toContain('0001 initial: already_applied');
-    });
+    }, 240_000);
+
+    it('builds cleared units-fulfilled counts on serve, and again with db rebuild-fulfilment, to the same figures', async () => {
+      const open = () => openStore(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL, dataDir: dir } : { dataDir: dir });
+      // What a query at the end of the year would read, whatever day the counts were built from.
+      const fingerprint = async () => {
+        const store = await open();
+        try {
+          return await store.query(
+            `select 'cell' as t, count(*)::int as n, sum(u)::text as s from (select sum(units) as u from fulfil_cell where day <= '2026-12-31' group by sector, region, product_id, period having sum(units) <> 0) c
+             union all select 'actual', count(*)::int, sum(quantity)::text from fulfil_actual
+             union all select 'unit_period', count(*)::int, sum(quantity)::text from fulfil_unit_period
+             union all select 'state', count(*)::int, null from fulfil_state`,
+          );
+        } finally {
+          await store.close();
+        }
+      };
+      // An economy whose figures the counts can sum exactly (the test of units_fulfilled uses it too).
+      expect(norma(['demo', '--seed', '11', '--units', '80', '--through', '2026-03-10', '--reset'], env).code).toBe(0);
+      const before = await fingerprint();
+      expect(before.find((r) => r.t === 'cell')!.n).toBeGreaterThan(0);
+      expect(before.find((r) => r.t === 'state')!.n).toBe(1);
+      {
+        // As migration 7 leaves an upgraded store.
+        const store = await open();
+        await store.exec('delete from fulfil_cell; delete from fulfil_actual; delete from fulfil_unit_period; delete from fulfil_state');
+        await store.close();
+      }
+      const child = spawn(process.execPath, [join(root, 'bin/norma.js'), 'serve', '--port', '0'], { env: { ...process.env, ...env, NORMA_ADMIN_TOKEN: 'x'.repeat(32) } });
+      let err = '';
+      await new Promise<void>((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`serve did not start: ${err}`)), 120_000);
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('norma: serving')) {
+            clearTimeout(timer);
+            resolve();
+          }
+        });
+        child.on('exit', (code) => reject(new Error(`serve exited ${code}: ${err}`)));
+      });
+      expect(err).toMatch(/norma: built the units-fulfilled counts in \d+ ms/);
+      await new Promise((r) => {
+        child.removeAllListeners('exit');
+        child.on('exit', r);
+        child.kill('SIGTERM');
+      });
+      expect(await fingerprint()).toEqual(before);
+
+      const rebuilt = norma(['db', 'rebuild-fulfilment'], env);
+      expect(rebuilt.code).toBe(0);
+      expect(rebuilt.stdout).toMatch(/^target cells: [1-9]\d*\nunits-fulfilled counts: built, exact from \d{4}-\d{2}-\d{2}\nms: \d+\n$/);
+      expect(await fingerprint()).toEqual(before);
+    }, 300_000);
 
     it('gives the same economy for the same seed', () => {
       norma(['demo', '--seed', '9', '--units', '40', '--reset'], env);
@@ -77,7 +132,7 @@ for (const kind of kinds) {
       norma(['demo', '--seed', '9', '--units', '40', '--reset'], env);
       const b = JSON.parse(norma(['db', 'info', '--json'], env).stdout).rows;
       expect(a).toEqual(b);
-    });
+    }, 240_000);
 
     // PGlite only: the lock (and the slow, memory-heavy case) is the embedded store's own.
     if (kind === 'pglite') it('refuses a second process on a PGlite directory in use, naming the pid', async () => {

@@ -106,3 +106,83 @@ export function writeZip(entries: readonly ZipEntry[], opts: WriteZipOptions = {
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...locals, central, end]);
 }
+
+export interface StreamedZipOptions {
+  /** 0 stores, 8 deflates (default). */
+  readonly method?: 0 | 8;
+  /** zlib's deflate level; 0 makes stored deflate blocks, whose bytes stand in the archive as they are. */
+  readonly level?: number;
+  /**
+   * How each entry's data descriptor is written after its data, as streaming writers do: with its
+   * signature (default), without it (allowed by the format), or with ZIP64 sizes (and a ZIP64
+   * extra field in the local header, as the format requires for those).
+   */
+  readonly descriptor?: 'signed' | 'unsigned' | 'zip64';
+}
+
+/**
+ * A ZIP archive whose local headers carry no CRC or sizes (general purpose flag bit 3): each
+ * entry's data is followed by a data descriptor, as exceljs's streaming writer and other streaming
+ * writers make them. The central directory has the real values.
+ */
+export function writeStreamedZip(entries: readonly ZipEntry[], opts: StreamedZipOptions = {}): Buffer {
+  const method = opts.method ?? 8;
+  const kind = opts.descriptor ?? 'signed';
+  const parts: Buffer[] = [];
+  const centrals: Buffer[] = [];
+  let offset = 0;
+  for (const e of entries) {
+    const name = Buffer.from(e.name, 'utf8');
+    const body = method === 8 ? deflateRawSync(e.data, { level: opts.level ?? -1 }) : e.data;
+    const crc = crc32(e.data);
+    const extra = kind === 'zip64' ? Buffer.alloc(20) : Buffer.alloc(0);
+    if (kind === 'zip64') {
+      extra.writeUInt16LE(1, 0);
+      extra.writeUInt16LE(16, 2); // sizes unknown here: zeros, the descriptor has them
+    }
+    const lh = Buffer.alloc(30);
+    lh.writeUInt32LE(0x04034b50, 0);
+    lh.writeUInt16LE(kind === 'zip64' ? 45 : 20, 4);
+    lh.writeUInt16LE(0x0808, 6); // UTF-8 names, data descriptor
+    lh.writeUInt16LE(method, 8);
+    lh.writeUInt16LE(name.length, 26);
+    lh.writeUInt16LE(extra.length, 28);
+    let dd: Buffer;
+    if (kind === 'zip64') {
+      dd = Buffer.alloc(24);
+      dd.writeUInt32LE(0x08074b50, 0);
+      dd.writeUInt32LE(crc, 4);
+      dd.writeBigUInt64LE(BigInt(body.length), 8);
+      dd.writeBigUInt64LE(BigInt(e.data.length), 16);
+    } else {
+      const signed = kind === 'signed';
+      dd = Buffer.alloc(signed ? 16 : 12);
+      if (signed) dd.writeUInt32LE(0x08074b50, 0);
+      dd.writeUInt32LE(crc, signed ? 4 : 0);
+      dd.writeUInt32LE(body.length, signed ? 8 : 4);
+      dd.writeUInt32LE(e.data.length, signed ? 12 : 8);
+    }
+    const ch = Buffer.alloc(46);
+    ch.writeUInt32LE(0x02014b50, 0);
+    ch.writeUInt16LE(20, 4);
+    ch.writeUInt16LE(20, 6);
+    ch.writeUInt16LE(0x0808, 8);
+    ch.writeUInt16LE(method, 10);
+    ch.writeUInt32LE(crc, 16);
+    ch.writeUInt32LE(body.length, 20);
+    ch.writeUInt32LE(e.data.length, 24);
+    ch.writeUInt16LE(name.length, 28);
+    ch.writeUInt32LE(offset, 42);
+    parts.push(lh, name, extra, body, dd);
+    centrals.push(ch, name);
+    offset += lh.length + name.length + extra.length + body.length + dd.length;
+  }
+  const central = Buffer.concat(centrals);
+  const end = Buffer.alloc(22);
+  end.writeUInt32LE(0x06054b50, 0);
+  end.writeUInt16LE(entries.length, 8);
+  end.writeUInt16LE(entries.length, 10);
+  end.writeUInt32LE(central.length, 12);
+  end.writeUInt32LE(offset, 16);
+  return Buffer.concat([...parts, central, end]);
+}

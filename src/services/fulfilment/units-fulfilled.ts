@@ -21,7 +21,7 @@
 import type { Calendar } from '../../domain/calendar.js';
 import { addDays, fromDayNumber, toDayNumber } from '../../domain/iso-date.js';
 import { parsePeriod, periodsContaining, type Period } from '../../domain/period.js';
-import type { Queryable, Store } from '../../store/index.js';
+import { decimalArray, numberArray, textArray, type Queryable, type Store } from '../../store/index.js';
 import { loadCalendar } from '../calendar.js';
 import type { ServiceContext } from '../context.js';
 import { NATION } from '../trees.js';
@@ -98,15 +98,28 @@ class ShareTable {
         return { start, end, id: m.id, prefix: this.prefix(m, chain) };
       };
       const parts: PartTemplate[] = [];
+      let lastMonth = '';
       for (const p of storedParts(period)) {
-        if (p.kind === 'day') parts.push({ kind: 'day', day: this.dayNumber(p.id), id: monthOf(p.id), share: this.shares.dayShare(p.id, chain) });
+        if (p.kind === 'day') {
+          // Day parts of one month share its target, so whether the sum is NaN (no target) changes
+          // only where the month does: break there to keep each segment monotone or NaN throughout.
+          const id = monthOf(p.id);
+          if (id !== lastMonth) breaks.push(this.dayNumber(p.id));
+          lastMonth = id;
+          parts.push({ kind: 'day', day: this.dayNumber(p.id), id, share: this.shares.dayShare(p.id, chain) });
+        }
         else if (p.kind === 'month') parts.push({ kind: 'month', ...monthPart(p) });
-        else parts.push({ kind: 'year', start: this.dayNumber(p.start), end: this.dayNumber(p.end), id: p.id, months: monthsOf(p).map(monthPart) });
+        else {
+          const start = this.dayNumber(p.start);
+          const months = monthsOf(p).map(monthPart);
+          const monthAt = new Uint8Array(this.dayNumber(p.end) - start + 1);
+          months.forEach((m, k) => monthAt.fill(k, m.start - start, m.end - start + 1));
+          parts.push({ kind: 'year', start, end: this.dayNumber(p.end), id: p.id, months, monthAt });
+        }
       }
       const start = this.dayNumber(period.start);
       const end = this.dayNumber(period.end);
-      const short = period.kind === 'day' || period.kind === 'week' || period.kind === 'month';
-      t = { parts, start, end, short, breaks: [...new Set(breaks)].sort((a, b) => a - b) };
+      t = { parts, start, end, breaks: [...new Set(breaks)].sort((a, b) => a - b) };
       byPeriod.set(period.id, t);
     }
     return t;
@@ -117,12 +130,11 @@ type MonthTemplate = { readonly start: number; readonly end: number; readonly id
 type PartTemplate =
   | { readonly kind: 'day'; readonly day: number; readonly id: string; readonly share: number }
   | ({ readonly kind: 'month' } & MonthTemplate)
-  | { readonly kind: 'year'; readonly start: number; readonly end: number; readonly id: string; readonly months: readonly MonthTemplate[] };
+  | { readonly kind: 'year'; readonly start: number; readonly end: number; readonly id: string; readonly months: readonly MonthTemplate[]; readonly monthAt: Uint8Array };
 interface Template {
   readonly parts: readonly PartTemplate[];
   readonly start: number;
   readonly end: number;
-  readonly short: boolean;
   readonly breaks: readonly number[];
 }
 
@@ -130,7 +142,17 @@ type MonthPart = { readonly start: number; readonly end: number; readonly t: num
 type Part =
   | { readonly kind: 'day'; readonly day: number; readonly t: number }
   | ({ readonly kind: 'month' } & MonthPart)
-  | { readonly kind: 'year'; readonly start: number; readonly end: number; readonly t: number; readonly months: readonly MonthPart[] };
+  | {
+      readonly kind: 'year';
+      readonly start: number;
+      readonly end: number;
+      readonly t: number;
+      readonly months: readonly MonthPart[];
+      /** Index of the month of each day of the year (day number - start). */
+      readonly monthAt: Uint8Array;
+      /** before[k] = the months before month k summed from January, in the order the query adds them. */
+      readonly before: Float64Array;
+    };
 
 /**
  * The target to date of one unit for a period as a function of the through day (a day number):
@@ -142,8 +164,6 @@ export class ToDate {
   readonly breaks: readonly number[];
   readonly start: number;
   readonly end: number;
-  /** Periods of at most a month are scanned day by day; longer ones by monotone segments. */
-  readonly short: boolean;
 
   constructor(tpl: Template, targets: ReadonlyMap<string, number>) {
     const month = (id: string) => targets.get(id) ?? NaN;
@@ -153,12 +173,19 @@ export class ToDate {
         ? { kind: 'day', day: p.day, t: month(p.id) * p.share }
         : p.kind === 'month'
           ? { kind: 'month', ...fill(p) }
-          : { kind: 'year', start: p.start, end: p.end, t: month(p.id), months: p.months.map(fill) },
+          : yearPart(p, month(p.id), p.months.map(fill)),
     );
     this.breaks = tpl.breaks;
     this.start = tpl.start;
     this.end = tpl.end;
-    this.short = tpl.short;
+  }
+
+  private seg: Segments | undefined;
+
+  /** The segments from a through day on (the last one asked for is kept: batches share it). */
+  segments(from: number): Segments {
+    if (this.seg?.from !== from) this.seg = segmentsOf(this, from);
+    return this.seg;
   }
 
   /** Target to date through day number T (NaN when the plan sets no target for a part due). */
@@ -171,14 +198,26 @@ export class ToDate {
       else if (p.end <= T) td = p.t;
       else if (p.start > T) td = 0;
       else {
-        let acc = 0;
-        for (const m of p.months) acc = acc + (m.end <= T ? m.t : m.start > T ? 0 : m.t * m.prefix[T - m.start]);
-        td = acc;
+        // The query folds all twelve months (due ones in full, this one in part, later ones as 0):
+        // the same fold stopped after this month, since adding zeros changes nothing.
+        const k = p.monthAt[T - p.start];
+        const m = p.months[k];
+        td = p.before[k] + (m.end <= T ? m.t : m.t * m.prefix[T - m.start]);
       }
       toDate += td;
     }
     return toDate;
   }
+}
+
+function yearPart(p: { start: number; end: number; monthAt: Uint8Array }, t: number, months: MonthPart[]): Part {
+  const before = new Float64Array(months.length);
+  let acc = 0;
+  for (let k = 0; k < months.length; k++) {
+    before[k] = acc;
+    acc = acc + months[k].t;
+  }
+  return { kind: 'year', start: p.start, end: p.end, t, months, monthAt: p.monthAt, before };
 }
 
 /** The target to date of a unit (targets by period id, millionths as doubles) for a period. */
@@ -193,32 +232,63 @@ export type Run = readonly [number, number];
 
 /**
  * The through days in [from, period end] at which a unit with this actual (millionths, as a double)
- * counts as fulfilled: target to date > 0 and actual >= it. Exact: short periods are evaluated day by
- * day; longer ones per segment between month starts and ends, where the target to date is a
- * non-decreasing function of T (one month's share grows, the rest are fixed), by binary search.
+ * counts as fulfilled: target to date > 0 and actual >= it. Exact: evaluated per segment between
+ * month starts and ends (and, for days, month changes), where the target to date is a non-decreasing
+ * function of T (one month's share grows, the rest are fixed) or NaN throughout, by binary search.
+ * Only at breaks can it step down (a month's shares may sum to a hair over one).
  */
 export function fulfilledRuns(td: ToDate, actual: number, from: number): Run[] {
   const runs: Run[] = [];
-  const push = (a: number, b: number) => {
-    const last = runs[runs.length - 1];
-    if (last && last[1] + 1 === a) runs[runs.length - 1] = [last[0], b];
-    else runs.push([a, b]);
-  };
-  const first = Math.max(td.start, Math.min(from, td.end));
   if (!(actual > 0)) return runs;
-  if (td.short) {
-    for (let T = first; T <= td.end; T++) {
-      const v = td.at(T);
-      if (v > 0 && actual >= v) push(T, T);
+  const seg = td.segments(from);
+  for (let i = 0; i < seg.lo.length; i++) {
+    const lo = seg.lo[i];
+    if (lo < 0 || !(actual >= seg.atLo[i])) continue;
+    const b = seg.end[i];
+    let hi = b;
+    if (!(actual >= seg.atEnd[i])) {
+      let l = lo; // actual >= at(l), actual < at(h)
+      let h = b;
+      while (h - l > 1) {
+        const mid = (l + h) >> 1;
+        if (actual >= td.at(mid)) l = mid;
+        else h = mid;
+      }
+      hi = l;
     }
-    return runs;
+    const last = runs[runs.length - 1];
+    if (last && last[1] + 1 === lo) runs[runs.length - 1] = [last[0], hi];
+    else runs.push([lo, hi]);
   }
+  return runs;
+}
+
+/**
+ * The segments of [from, period end] between breaks, with what fulfilledRuns needs of each whatever
+ * the actual: its last day and value there, and its first day with a target to date above zero
+ * (-1 when none) and the value there. Monotone within a segment, so these bound every day in it.
+ */
+export interface Segments {
+  readonly from: number;
+  readonly lo: Int32Array;
+  readonly atLo: Float64Array;
+  readonly end: Int32Array;
+  readonly atEnd: Float64Array;
+}
+
+function segmentsOf(td: ToDate, from: number): Segments {
+  const first = Math.max(td.start, Math.min(from, td.end));
   const cuts = [first];
   for (const b of td.breaks) if (b > first && b <= td.end) cuts.push(b);
-  for (let i = 0; i < cuts.length; i++) {
+  const n = cuts.length;
+  const seg = { from, lo: new Int32Array(n), atLo: new Float64Array(n), end: new Int32Array(n), atEnd: new Float64Array(n) };
+  for (let i = 0; i < n; i++) {
     const a = cuts[i];
-    const b = i + 1 < cuts.length ? cuts[i + 1] - 1 : td.end;
+    const b = i + 1 < n ? cuts[i + 1] - 1 : td.end;
     const vb = td.at(b);
+    seg.end[i] = b;
+    seg.atEnd[i] = vb;
+    seg.lo[i] = -1;
     if (!(vb > 0)) continue; // NaN throughout, or never above zero
     let lo = a;
     if (!(td.at(a) > 0)) {
@@ -231,21 +301,10 @@ export function fulfilledRuns(td: ToDate, actual: number, from: number): Run[] {
       }
       lo = h;
     }
-    if (!(actual >= td.at(lo))) continue;
-    let hi = b;
-    if (!(actual >= vb)) {
-      let l = lo; // actual >= at(l), actual < at(h)
-      let h = b;
-      while (h - l > 1) {
-        const mid = (l + h) >> 1;
-        if (actual >= td.at(mid)) l = mid;
-        else h = mid;
-      }
-      hi = l;
-    }
-    push(lo, hi);
+    seg.lo[i] = lo;
+    seg.atLo[i] = td.at(lo);
   }
-  return runs;
+  return seg;
 }
 
 /** Adds the count changes of `runs` (times `sign`) to `out`, keyed by day number. */
@@ -332,7 +391,8 @@ async function unitTargets(q: Queryable, org: number, pairs?: { codes: string[];
 
 /** Accumulates count changes per cell, product, period and day. */
 class CellDeltas {
-  private readonly cells = new Map<string, Map<number, number>>();
+  /** Cell ("sector\tregion") -> product id -> period index * DAY_SPAN + day number -> count change. */
+  private readonly cells = new Map<string, Map<number, Map<number, number>>>();
   private readonly periodIndex = new Map<string, number>();
   private readonly periods: string[] = [];
 
@@ -346,12 +406,14 @@ class CellDeltas {
     return i;
   }
 
-  add(cells: readonly [string, string][], productId: number, period: string, changes: ReadonlyMap<number, number>): void {
+  /** Adds changes to cells named "sector\tregion" (see cellNames). */
+  add(cells: readonly string[], productId: number, period: string, changes: ReadonlyMap<number, number>): void {
     const base = this.index(period) * DAY_SPAN;
-    for (const [s, r] of cells) {
-      const key = `${s}\t${r}\t${productId}`;
-      let m = this.cells.get(key);
-      if (!m) this.cells.set(key, (m = new Map()));
+    for (const cell of cells) {
+      let byProduct = this.cells.get(cell);
+      if (!byProduct) this.cells.set(cell, (byProduct = new Map()));
+      let m = byProduct.get(productId);
+      if (!m) byProduct.set(productId, (m = new Map()));
       for (const [day, n] of changes) if (n !== 0) m.set(base + day, (m.get(base + day) ?? 0) + n);
     }
   }
@@ -363,14 +425,33 @@ class CellDeltas {
       const pb = this.periods[Math.floor(b / DAY_SPAN)];
       return pa < pb ? -1 : pa > pb ? 1 : (a % DAY_SPAN) - (b % DAY_SPAN);
     };
-    for (const [key, m] of [...this.cells.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) {
-      const [s, r, p] = key.split('\t');
-      for (const [k, n] of [...m.entries()].sort(([a], [b]) => byPeriodDay(a, b))) {
-        if (n === 0) continue;
-        yield [s, r, Number(p), this.periods[Math.floor(k / DAY_SPAN)], fromDayNumber(k % DAY_SPAN), n];
+    // The order of the former "sector\tregion\tproduct" keys: by cell, then product id as text.
+    for (const cell of [...this.cells.keys()].sort()) {
+      const tab = cell.indexOf('\t');
+      const s = cell.slice(0, tab);
+      const r = cell.slice(tab + 1);
+      const byProduct = this.cells.get(cell)!;
+      for (const p of [...byProduct.keys()].sort((a, b) => (String(a) < String(b) ? -1 : String(a) > String(b) ? 1 : 0))) {
+        const m = byProduct.get(p)!;
+        for (const [k, n] of [...m.entries()].sort(([a], [b]) => byPeriodDay(a, b))) {
+          if (n === 0) continue;
+          yield [s, r, p, this.periods[Math.floor(k / DAY_SPAN)], fromDayNumber(k % DAY_SPAN), n];
+        }
       }
     }
   }
+}
+
+const cellNameCache = new WeakMap<UnitInfo, { all: string[]; nodes: string[] }>();
+
+/** keptCells as "sector\tregion" names (memoised per unit): `nodes` for days, `all` otherwise. */
+function cellNames(unit: UnitInfo, kind: Period['kind']): readonly string[] {
+  let c = cellNameCache.get(unit);
+  if (!c) {
+    c = { all: keptCells(unit, 'month').map(([s, r]) => `${s}\t${r}`), nodes: keptCells(unit, 'day').map(([s, r]) => `${s}\t${r}`) };
+    cellNameCache.set(unit, c);
+  }
+  return kind === 'day' ? c.nodes : c.all;
 }
 
 /** Day numbers stay below this (year 2200 is day 84,000-odd). */
@@ -404,143 +485,247 @@ function safeNumber(v: bigint): number {
 }
 
 /**
- * The report hook: moves fulfil_unit_month and fulfil_cell for the output of physical products a
+ * The report hook: moves fulfil_unit_period, fulfil_actual and fulfil_cell for the output of physical products a
  * batch changed, in the batch's transaction. Does nothing for an organisation whose cells were never
  * built (queries then compute from the units).
  */
 export const unitsFulfilledHook: ReportHook = async (tx, ctx, changes, model) => {
   const sum = changes.filter((c) => c.kind === 'output' && c.delta !== 0n && model.productsById.get(c.productId)?.aggregation === 'sum');
   if (sum.length === 0) return;
-  const [state] = await tx.query<{ w: string }>('select valid_from::text as w from fulfil_state where org = $1', [ctx.org]);
-  if (!state) return;
-  await applyUnitChanges(tx, ctx, model, sum);
+  const [state] = await tx.query<{ w: string | null; v: string }>(
+    'select (select valid_from::text from fulfil_state where org = $1) as w, (select last_value::text from target_version) as v',
+    [ctx.org],
+  );
+  if (!state?.w) return;
+  await applyUnitChanges(tx, ctx, model, sum, state.v);
 };
+
+const placeIds = new WeakMap<UnitInfo, number>();
+const placeByKey = new Map<string, number>();
+
+/** The unit's place (its sector and region leaves) as a number: units of one place share every cell above themselves. */
+function placeOf(u: UnitInfo): number {
+  let id = placeIds.get(u);
+  if (id === undefined) {
+    const key = `${u.sectorChain[0] ?? ''}\t${u.regionChain[0] ?? ''}`;
+    id = placeByKey.get(key);
+    if (id === undefined) placeByKey.set(key, (id = placeByKey.size));
+    placeIds.set(u, id);
+  }
+  return id;
+}
+
+/** A number for a unit (or place) and product pair. */
+function pairKey(id: number, productId: number): number {
+  return id * 2 ** 21 + productId;
+}
+
+/** The period kinds fulfil_unit_period keeps (days are the figures themselves). */
+const KEPT_KINDS = ['week', 'month', 'quarter', 'half', 'year', 'plan'] as const;
+
+// Unit targets change only when target cells are rebuilt, which bumps target_version; a batch reads
+// the version (one tiny row) and fetches only the series it has not seen since. Each series keeps
+// its targets to date per period too (and their segments), which batches of later days reuse; all
+// of it is dropped when the targets or the calendar change, or when it grows past MAX_CACHED.
+interface SeriesCache {
+  readonly targets: ReadonlyMap<string, number>;
+  readonly toDates: Map<string, ToDate>;
+}
+const targetCaches = new WeakMap<object, Map<number, { version: string; shares: ShareTable; bySeries: Map<string, SeriesCache>; toDates: number }>>();
+const MAX_CACHED = 2_000_000;
+
+async function seriesCaches(tx: Queryable, ctx: ServiceContext, version: string, shares: ShareTable, series: readonly { unit: UnitInfo; productId: number }[]) {
+  let byOrg = targetCaches.get(ctx.store);
+  if (!byOrg) targetCaches.set(ctx.store, (byOrg = new Map()));
+  let cache = byOrg.get(ctx.org);
+  if (!cache || cache.version !== version || cache.shares !== shares || cache.toDates > MAX_CACHED) {
+    byOrg.set(ctx.org, (cache = { version, shares, bySeries: new Map(), toDates: 0 }));
+  }
+  const missing = series.filter((s) => !cache!.bySeries.has(`${s.unit.code}|${s.productId}`));
+  if (missing.length) {
+    const read = await unitTargets(tx, ctx.org, { codes: missing.map((s) => s.unit.code), products: missing.map((s) => s.productId) });
+    for (const s of missing) {
+      const key = `${s.unit.code}|${s.productId}`;
+      cache.bySeries.set(key, { targets: read.get(key) ?? new Map(), toDates: new Map() });
+    }
+  }
+  const c = cache;
+  /** The target to date of a series for a period (kept unless the period is a single day). */
+  return (s: { unit: UnitInfo; productId: number }, p: Period): ToDate => {
+    const entry = c.bySeries.get(`${s.unit.code}|${s.productId}`)!;
+    let td = entry.toDates.get(p.id);
+    if (!td) {
+      td = toDateOf(shares, p, entry.targets, chainOfUnit(s.unit));
+      if (p.kind !== 'day') {
+        entry.toDates.set(p.id, td);
+        c.toDates++;
+      }
+    }
+    return td;
+  };
+}
 
 interface Series {
   readonly unit: UnitInfo;
   readonly productId: number;
-  readonly days: Map<string, bigint>;
+  /** Day -> [delta, figure in force], millionths. */
+  readonly days: Map<string, [bigint, bigint]>;
+  /** Kept period id -> delta of the unit's actual, millionths. */
+  readonly periods: Map<string, bigint>;
+  /** Kept period id -> the unit's actual after the batch (read back from fulfil_unit_period). */
+  readonly now: Map<string, bigint>;
 }
 
-async function applyUnitChanges(tx: Queryable, ctx: ServiceContext, model: ReportingModel, changes: readonly AppliedChange[]): Promise<void> {
+/** The position of a period id's kind in KEPT_KINDS (ids: 2026-W01, 2026-M01, 2026-Q1, 2026-H1, 2026, 2026-2030). */
+function kindRank(id: string): number {
+  if (id.length === 4) return 4;
+  if (id.length === 9 && id[4] === '-' && id[5] !== 'W' && id[5] !== 'M') return 5;
+  return ({ W: 0, M: 1, Q: 2, H: 3 } as Record<string, number>)[id[5]] ?? 6;
+}
+
+const actualNameCache = new WeakMap<UnitInfo, { cuts: string[]; days: string[] }>();
+
+/** actualCells as "sector\tregion" names (memoised per unit). */
+function actualCellNames(unit: UnitInfo): { cuts: string[]; days: string[] } {
+  let c = actualNameCache.get(unit);
+  if (!c) {
+    const { cuts, days } = actualCells(unit);
+    c = { cuts: cuts.map(([s, r]) => `${s}\t${r}`), days: days.map(([s, r]) => `${s}\t${r}`) };
+    actualNameCache.set(unit, c);
+  }
+  return c;
+}
+
+const monthYear = new Map<string, [string, string]>();
+
+/** The month and year ids of a day (memoised). */
+function monthAndYearOf(day: string): [string, string] {
+  let m = monthYear.get(day);
+  if (!m) monthYear.set(day, (m = [monthOf(day), day.slice(0, 4)]));
+  return m;
+}
+
+async function applyUnitChanges(tx: Queryable, ctx: ServiceContext, model: ReportingModel, changes: readonly AppliedChange[], version: string): Promise<void> {
   const through = addDays(ctx.today(), -1);
-  const series = new Map<string, Series>();
+  const series = new Map<number, Series>();
   for (const c of changes) {
-    const key = `${c.unit.id}|${c.productId}`;
+    if (c.figure === undefined) throw new Error('units-fulfilled: a report change without its figure');
+    const key = pairKey(c.unit.id, c.productId);
     let s = series.get(key);
-    if (!s) series.set(key, (s = { unit: c.unit, productId: c.productId, days: new Map() }));
-    s.days.set(c.day, (s.days.get(c.day) ?? 0n) + c.delta);
+    if (!s) series.set(key, (s = { unit: c.unit, productId: c.productId, days: new Map(), periods: new Map(), now: new Map() }));
+    s.days.set(c.day, [c.delta, c.figure]);
+    const ps = periodsOf(c.day);
+    for (const kind of KEPT_KINDS) s.periods.set(ps[kind], (s.periods.get(ps[kind]) ?? 0n) + c.delta);
   }
   const list = [...series.values()].sort((a, b) => a.unit.id - b.unit.id || a.productId - b.productId);
-  const unitIds = list.map((s) => s.unit.id);
-  const productIds = list.map((s) => s.productId);
-  // Old month actuals of every month of the series (years and plans need them all).
-  const months = new Map<string, Map<string, bigint>>();
-  for (const r of await tx.query<{ unit_id: number; product_id: number; period: string; q: string }>(
-    `select m.unit_id, m.product_id, m.period, m.quantity::text as q from fulfil_unit_month m
-       join unnest($2::int[], $3::int[]) as k(u, p) on m.unit_id = k.u and m.product_id = k.p
-      where m.org = $1`,
-    [ctx.org, unitIds, productIds],
-  )) {
-    const key = `${r.unit_id}|${r.product_id}`;
-    let m = months.get(key);
-    if (!m) months.set(key, (m = new Map()));
-    m.set(r.period, toMicro(r.q));
-  }
-  // New figures in force of the days of every week touched (report_current already holds them).
-  const ranges = list.map((s) => {
-    const days = [...s.days.keys()].sort();
-    const first = periodOf(periodsOf(days[0]).week).start;
-    const last = periodOf(periodsOf(days[days.length - 1]).week).end;
-    return [first, last];
-  });
-  const figures = new Map<string, bigint>();
-  for (const r of await tx.query<{ unit_id: number; product_id: number; day: string; q: string }>(
-    `select c.unit_id, c.product_id, c.day::text as day, c.quantity::text as q from report_current c
-       join unnest($2::int[], $3::int[], $4::date[], $5::date[]) as k(u, p, f, t)
-         on c.unit_id = k.u and c.product_id = k.p and c.kind = 'output' and c.day between k.f and k.t
-      where c.org = $1`,
-    [ctx.org, unitIds, productIds, ranges.map((r) => r[0]), ranges.map((r) => r[1])],
-  )) figures.set(`${r.unit_id}|${r.product_id}|${r.day}`, toMicro(r.q));
-  const targets = await unitTargets(tx, ctx.org, { codes: list.map((s) => s.unit.code), products: productIds });
-  const shares = await shareTableVia(ctx, tx);
-  const from = shares.dayNumber(through);
-  const deltas = new CellDeltas();
-  const monthRows: [number, number, string, bigint][] = [];
+  // Move the unit's period actuals and read the new ones back in one statement (old = new - delta).
+  // Lock order: by unit, product, then period kind and id (one day's periods come in that order).
+  const rows: [number, number, string, bigint][] = [];
   for (const s of list) {
-    const key = `${s.unit.id}|${s.productId}`;
-    const oldMonths = months.get(key) ?? new Map<string, bigint>();
-    const monthDelta = new Map<string, bigint>();
-    for (const [day, d] of s.days) monthDelta.set(monthOf(day), (monthDelta.get(monthOf(day)) ?? 0n) + d);
-    for (const [m, d] of monthDelta) if (d !== 0n) monthRows.push([s.unit.id, s.productId, m, d]);
-    const t = targets.get(`${s.unit.code}|${s.productId}`) ?? new Map<string, number>();
-    const chain = chainOfUnit(s.unit);
-    const periods = new Set<string>();
-    for (const day of s.days.keys()) for (const p of Object.values(periodsOf(day))) periods.add(p);
-    for (const id of periods) {
-      const p = periodOf(id);
-      let oldA = 0n;
-      let newA = 0n;
-      if (p.kind === 'day' || p.kind === 'week') {
-        for (let d = p.start; d <= p.end; d = addDays(d, 1)) {
-          const now = figures.get(`${key}|${d}`) ?? 0n;
-          newA += now;
-          oldA += now - (s.days.get(d) ?? 0n);
-        }
-      } else {
-        for (const m of monthsIn(p)) {
-          const was = oldMonths.get(m) ?? 0n;
-          oldA += was;
-          newA += was + (monthDelta.get(m) ?? 0n);
-        }
-      }
-      if (oldA === newA) continue;
-      const td = toDateOf(shares, p, t, chain);
-      deltas.add(keptCells(s.unit, p.kind), s.productId, id, periodChanges(td, safeNumber(oldA), safeNumber(newA), from));
+    const periods = s.days.size === 1 ? [...s.periods] : [...s.periods].sort(([a], [b]) => kindRank(a) - kindRank(b) || (a < b ? -1 : a > b ? 1 : 0));
+    for (const [p, d] of periods) if (d !== 0n) rows.push([s.unit.id, s.productId, p, d]);
+  }
+  if (rows.length) {
+    for (const r of await tx.query<{ u: number; p: number; pe: string; q: string }>(
+      `insert into fulfil_unit_period (org, unit_id, product_id, period, quantity)
+       select $1, u, p, pe, q from unnest($2::int[], $3::int[], $4::text[], $5::numeric[]) as t(u, p, pe, q)
+       on conflict (org, unit_id, product_id, period) do update set quantity = fulfil_unit_period.quantity + excluded.quantity
+       returning unit_id as u, product_id as p, period as pe, quantity::text as q`,
+      [ctx.org, numberArray(rows.map((r) => r[0])), numberArray(rows.map((r) => r[1])), textArray(rows.map((r) => r[2])), decimalArray(rows.map((r) => fromMicro(r[3])))],
+    )) series.get(pairKey(r.u, r.p))?.now.set(r.pe, toMicro(r.q));
+  }
+  const shares = await shareTableVia(ctx, tx);
+  const toDate = await seriesCaches(tx, ctx, version, shares, list);
+  const from = shares.dayNumber(through);
+  // Count changes summed per place first, then rolled into the place's cells once.
+  type Group = { unit: UnitInfo; productId: number; period: string; kind: Period['kind']; changes: Map<number, number> };
+  const byPlace = new Map<number, Map<string, Group>>();
+  const count = (s: Series, id: string, oldA: bigint, newA: bigint) => {
+    if (oldA === newA) return;
+    const p = periodOf(id);
+    const changes = periodChanges(toDate(s, p), safeNumber(oldA), safeNumber(newA), from);
+    let any = false;
+    for (const n of changes.values()) if (n !== 0) any = true;
+    if (!any) return;
+    const key = pairKey(placeOf(s.unit), s.productId);
+    let byPeriod = byPlace.get(key);
+    if (!byPeriod) byPlace.set(key, (byPeriod = new Map()));
+    let g = byPeriod.get(id);
+    if (!g) byPeriod.set(id, (g = { unit: s.unit, productId: s.productId, period: id, kind: p.kind, changes: new Map() }));
+    for (const [day, n] of changes) if (n !== 0) g.changes.set(day, (g.changes.get(day) ?? 0) + n);
+  };
+  for (const s of list) {
+    for (const [day, [delta, figure]] of s.days) count(s, day, figure - delta, figure);
+    for (const [id, delta] of s.periods) {
+      if (delta === 0n) continue;
+      const newA = s.now.get(id);
+      if (newA === undefined) throw new Error(`units-fulfilled: no period actual came back for ${s.unit.code} ${id}`);
+      count(s, id, newA - delta, newA);
     }
   }
-  monthRows.sort((a, b) => a[0] - b[0] || a[1] - b[1] || (a[2] < b[2] ? -1 : a[2] > b[2] ? 1 : 0));
-  if (monthRows.length) {
-    await tx.query(
-      `insert into fulfil_unit_month (org, unit_id, product_id, period, quantity)
-       select $1, u, p, pe, q from unnest($2::int[], $3::int[], $4::text[], $5::numeric[]) as t(u, p, pe, q)
-       on conflict (org, unit_id, product_id, period) do update set quantity = fulfil_unit_month.quantity + excluded.quantity`,
-      [ctx.org, monthRows.map((r) => r[0]), monthRows.map((r) => r[1]), monthRows.map((r) => r[2]), monthRows.map((r) => fromMicro(r[3]))],
-    );
+  const deltas = new CellDeltas();
+  for (const byPeriod of byPlace.values()) for (const g of byPeriod.values()) deltas.add(cellNames(g.unit, g.kind), g.productId, g.period, g.changes);
+  // Cut and deep-node actuals, summed per place first: cell name -> product -> period -> delta.
+  const placeDays = new Map<number, Map<string, { unit: UnitInfo; productId: number; day: string; delta: bigint }>>();
+  for (const c of changes) {
+    const key = pairKey(placeOf(c.unit), c.productId);
+    let byDay = placeDays.get(key);
+    if (!byDay) placeDays.set(key, (byDay = new Map()));
+    const g = byDay.get(c.day);
+    if (g) g.delta += c.delta;
+    else byDay.set(c.day, { unit: c.unit, productId: c.productId, day: c.day, delta: c.delta });
   }
-  // Cut and deep-node actuals.
-  const actual = new Map<string, bigint>();
-  const addActual = (cells: readonly [string, string][], productId: number, period: string, d: bigint) => {
-    for (const [s, r] of cells) {
-      const k = `${s}\t${r}\t${productId}\t${period}`;
-      actual.set(k, (actual.get(k) ?? 0n) + d);
+  const actual = new Map<string, Map<number, Map<string, bigint>>>();
+  const addActual = (cells: readonly string[], productId: number, period: string, d: bigint) => {
+    for (const cell of cells) {
+      let byProduct = actual.get(cell);
+      if (!byProduct) actual.set(cell, (byProduct = new Map()));
+      let byPeriod = byProduct.get(productId);
+      if (!byPeriod) byProduct.set(productId, (byPeriod = new Map()));
+      byPeriod.set(period, (byPeriod.get(period) ?? 0n) + d);
     }
   };
-  for (const c of changes) {
-    const { cuts, days } = actualCells(c.unit);
-    addActual(cuts, c.productId, monthOf(c.day), c.delta);
-    addActual(cuts, c.productId, c.day.slice(0, 4), c.delta);
-    addActual(cuts, c.productId, c.day, c.delta);
-    addActual(days, c.productId, c.day, c.delta);
+  for (const byDay of placeDays.values()) {
+    for (const g of byDay.values()) {
+      if (g.delta === 0n) continue;
+      const { cuts, days } = actualCellNames(g.unit);
+      const [month, year] = monthAndYearOf(g.day);
+      addActual(cuts, g.productId, month, g.delta);
+      addActual(cuts, g.productId, year, g.delta);
+      addActual(cuts, g.productId, g.day, g.delta);
+      addActual(days, g.productId, g.day, g.delta);
+    }
   }
-  const actualRows = [...actual.entries()].filter(([, d]) => d !== 0n).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([k, d]) => [...k.split('\t'), fromMicro(d)]);
+  // Sorted, as lock order: concurrent batches take shared rows in the same order.
+  const actualRows: { s: string; r: string; p: number; pe: string; d: bigint }[] = [];
+  for (const cell of [...actual.keys()].sort()) {
+    const tab = cell.indexOf('\t');
+    const byProduct = actual.get(cell)!;
+    for (const p of [...byProduct.keys()].sort((a, b) => a - b)) {
+      const byPeriod = byProduct.get(p)!;
+      for (const pe of [...byPeriod.keys()].sort()) {
+        const d = byPeriod.get(pe)!;
+        if (d !== 0n) actualRows.push({ s: cell.slice(0, tab), r: cell.slice(tab + 1), p, pe, d });
+      }
+    }
+  }
   for (let i = 0; i < actualRows.length; i += 5000) {
     const part = actualRows.slice(i, i + 5000);
     await tx.query(
       `insert into fulfil_actual (org, sector, region, product_id, period, quantity)
        select $1, s, r, p, pe, q from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::numeric[]) as t(s, r, p, pe, q)
        on conflict (org, sector, region, product_id, period) do update set quantity = fulfil_actual.quantity + excluded.quantity`,
-      [ctx.org, part.map((r) => r[0]), part.map((r) => r[1]), part.map((r) => Number(r[2])), part.map((r) => r[3]), part.map((r) => r[4])],
+      [ctx.org, textArray(part.map((a) => a.s)), textArray(part.map((a) => a.r)), numberArray(part.map((a) => a.p)), textArray(part.map((a) => a.pe)), decimalArray(part.map((a) => fromMicro(a.d)))],
     );
   }
-  const rows = [...deltas.rows()];
-  for (let i = 0; i < rows.length; i += 5000) {
-    const part = rows.slice(i, i + 5000);
+  const cellRows = [...deltas.rows()];
+  for (let i = 0; i < cellRows.length; i += 5000) {
+    const part = cellRows.slice(i, i + 5000);
     await tx.query(
       `insert into fulfil_cell (org, sector, region, product_id, period, day, units)
        select $1, s, r, p, pe, d, n from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::date[], $7::int[]) as t(s, r, p, pe, d, n)
        on conflict (org, sector, region, product_id, period, day) do update set units = fulfil_cell.units + excluded.units`,
-      [ctx.org, part.map((r) => r[0]), part.map((r) => r[1]), part.map((r) => r[2]), part.map((r) => r[3]), part.map((r) => r[4]), part.map((r) => r[5])],
+      [ctx.org, textArray(part.map((r) => r[0])), textArray(part.map((r) => r[1])), numberArray(part.map((r) => r[2])), textArray(part.map((r) => r[3])), textArray(part.map((r) => r[4])), numberArray(part.map((r) => r[5]))],
     );
   }
   // Rows are exact from this batch's through day on: move the watermark (only ever forward; the
@@ -587,21 +772,39 @@ function microNumber(q: string): number {
 }
 
 /**
- * Rebuilds fulfil_unit_month and fulfil_cell of the organisation from actual_cell, report_current and
+ * Rebuilds fulfil_unit_period, fulfil_actual and fulfil_cell of the organisation from actual_cell, report_current and
  * target_cell (run after target cells are rebuilt, and so by the demo load). Rows are exact from the
  * context's yesterday on. Quantities beyond 17 million units a day leave the cells unbuilt (queries
  * then compute from the units) rather than risk inexact sums.
  * @example await rebuildUnitsFulfilled(ctx, tx);
  */
 export async function rebuildUnitsFulfilled(ctx: ServiceContext, tx: Queryable = ctx.store): Promise<{ rows: number; built: boolean }> {
-  const model = await loadReportingModel(ctx, tx);
   const through = addDays(ctx.today(), -1);
-  await tx.query('delete from fulfil_cell where org = $1', [ctx.org]);
-  await tx.query('delete from fulfil_unit_month where org = $1', [ctx.org]);
+  for (const t of REBUILT) await tx.query(`delete from ${t} where org = $1`, [ctx.org]);
   await tx.query('delete from fulfil_state where org = $1', [ctx.org]);
-  await tx.query('delete from fulfil_actual where org = $1', [ctx.org]);
+  // Millions of rows in no key order: loading them into the tables without their primary keys and
+  // building the keys once after (a sort) is several times faster than inserting into the indexes.
+  // The tables stay locked until the transaction ends; batches and queries wait for the rebuild.
+  for (const t of REBUILT) await tx.exec(`alter table ${t} drop constraint ${t}_pkey`);
+  // Enough memory to sort a key of a few million rows without spilling to disk (this transaction only).
+  await tx.exec(`set local maintenance_work_mem = '256MB'`);
+  const result = await rebuildRows(ctx, tx, through);
+  for (const t of REBUILT) await tx.exec(`alter table ${t} add constraint ${t}_pkey primary key (${KEYS[t]})`);
+  if (result.built) await tx.query('insert into fulfil_state (org, valid_from) values ($1, $2)', [ctx.org, through]);
+  return result;
+}
+
+const REBUILT = ['fulfil_cell', 'fulfil_actual', 'fulfil_unit_period'] as const;
+const KEYS: Record<(typeof REBUILT)[number], string> = {
+  fulfil_cell: 'org, sector, region, product_id, period, day',
+  fulfil_actual: 'org, sector, region, product_id, period',
+  fulfil_unit_period: 'org, unit_id, product_id, period',
+};
+
+async function rebuildRows(ctx: ServiceContext, tx: Queryable, through: string): Promise<{ rows: number; built: boolean }> {
+  const model = await loadReportingModel(ctx, tx);
   await tx.query(
-    `insert into fulfil_unit_month (org, unit_id, product_id, period, quantity)
+    `insert into fulfil_unit_period (org, unit_id, product_id, period, quantity)
      select c.org, u.id, c.product_id, c.period, c.quantity from actual_cell c
        join unit u on u.org = c.org and u.code = c.sector
       where c.org = $1 and c.region = c.sector and c.kind = 'output' and c.period ~ '^[0-9]{4}-M[0-9]{2}$'`,
@@ -619,17 +822,17 @@ export async function rebuildUnitsFulfilled(ctx: ServiceContext, tx: Queryable =
   await tx.query(
     `insert into fulfil_actual (org, sector, region, product_id, period, quantity)
      select m.org, c.sector, c.region, m.product_id, pe.period, sum(m.quantity)
-       from fulfil_unit_month m
+       from fulfil_unit_period m
        join fulfil_unit_cut c on c.unit_id = m.unit_id
        cross join lateral (values (m.period), (left(m.period, 4))) as pe(period)
-      where m.org = $1
+      where m.org = $1 and m.period ~ '^[0-9]{4}-M[0-9]{2}$'
       group by m.org, c.sector, c.region, m.product_id, pe.period`,
     [ctx.org],
   );
   await tx.exec('drop table fulfil_unit_cut');
   const months = new Map<string, Map<string, bigint>>();
   for (const r of await tx.query<{ unit_id: number; product_id: number; period: string; q: string }>(
-    'select unit_id, product_id, period, quantity::text as q from fulfil_unit_month where org = $1',
+    `select unit_id, product_id, period, quantity::text as q from fulfil_unit_period where org = $1 and period ~ '^[0-9]{4}-M[0-9]{2}$'`,
     [ctx.org],
   )) {
     const key = `${r.unit_id}|${r.product_id}`;
@@ -694,6 +897,8 @@ export async function rebuildUnitsFulfilled(ctx: ServiceContext, tx: Queryable =
     dayIds.push(ps.day);
     weekIds.push(ps.week);
   }
+  // Week, quarter, half, year and plan actuals of each unit, for the report hook (months are in already).
+  const unitPeriods: string[] = [];
   // Count changes per finest cell (the unit's own sector x region) first, then rolled up.
   const finest = new Map<string, { unit: UnitInfo; productId: number; rows: Map<string, Map<number, number>> }>();
   const keys = new Set([...months.keys(), ...days.keys()]);
@@ -727,6 +932,7 @@ export async function rebuildUnitsFulfilled(ctx: ServiceContext, tx: Queryable =
         let actual = 0n;
         for (const mm of monthsIn(periodOf(id))) actual += m.get(mm) ?? 0n;
         add(id, Number(actual));
+        if (actual !== 0n && periodOf(id).kind !== 'month') unitPeriods.push(`${ctx.org},${unitId},${productId},${id},${fromMicro(actual)}`);
       }
     }
     const d = days.get(key);
@@ -745,8 +951,12 @@ export async function rebuildUnitsFulfilled(ctx: ServiceContext, tx: Queryable =
           if (k >= 0 && k < nDays) actual += d[k];
         }
         add(id, actual);
+        if (actual !== 0) unitPeriods.push(`${ctx.org},${unitId},${productId},${id},${fromMicro(BigInt(actual))}`);
       }
     }
+  }
+  for (let i = 0; i < unitPeriods.length; i += 200_000) {
+    await tx.copyFrom('fulfil_unit_period', ['org', 'unit_id', 'product_id', 'period', 'quantity'], unitPeriods.slice(i, i + 200_000).join('\n') + '\n');
   }
   // Cut and deep-node days: the units' day figures summed per finest cell, then per cell above it.
   const finestDays = new Map<string, { unit: UnitInfo; productId: number; sum: Float64Array }>();
@@ -790,7 +1000,7 @@ export async function rebuildUnitsFulfilled(ctx: ServiceContext, tx: Queryable =
   }
   const deltas = new CellDeltas();
   for (const f of finest.values()) {
-    for (const [period, changes] of f.rows) deltas.add(keptCells(f.unit, periodOf(period).kind), f.productId, period, changes);
+    for (const [period, changes] of f.rows) deltas.add(cellNames(f.unit, periodOf(period).kind), f.productId, period, changes);
   }
   let lines: string[] = [];
   let rows = 0;
@@ -805,7 +1015,6 @@ export async function rebuildUnitsFulfilled(ctx: ServiceContext, tx: Queryable =
     if (lines.length >= 200_000) await flush();
   }
   await flush();
-  await tx.query('insert into fulfil_state (org, valid_from) values ($1, $2)', [ctx.org, through]);
   return { rows, built: true };
 }
 
@@ -825,4 +1034,20 @@ export async function readUnitsFulfilled(q: Queryable, org: number, sector: stri
   if (!r?.w || through < r.w) return null;
   if (through < period.start) return 0;
   return r.n ?? 0;
+}
+
+/**
+ * Builds the units-fulfilled cells of an organisation that has reports but no cells yet (a store
+ * upgraded past the migration that cleared them); does nothing otherwise. Returns whether it built.
+ * @example if (await ensureUnitsFulfilled(ctx)) console.error('counts rebuilt');
+ */
+export async function ensureUnitsFulfilled(ctx: ServiceContext): Promise<boolean> {
+  const [r] = await ctx.store.query<{ built: boolean; reports: boolean }>(
+    `select exists (select 1 from fulfil_state where org = $1) as built,
+            exists (select 1 from actual_cell where org = $1) as reports`,
+    [ctx.org],
+  );
+  if (!r || r.built || !r.reports) return false;
+  const result = await ctx.store.transaction((tx) => rebuildUnitsFulfilled(ctx, tx));
+  return result.built;
 }

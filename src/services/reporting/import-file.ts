@@ -1,13 +1,11 @@
 // Report files -> report rows, streamed in file order: CSV (RFC 4180, UTF-8) or XLSX (the first
 // worksheet); then one all-or-nothing batch through submitReports.
-import fs from 'node:fs';
-import { tmpdir } from 'node:os';
-import { Readable } from 'node:stream';
-import ExcelJS from 'exceljs';
+import type { Readable } from 'node:stream';
 import type { ServiceContext } from '../context.js';
 import { NormaError, type ErrorDetail } from '../errors.js';
 import { submitReports, type SubmitResult } from './submit.js';
 import type { ReportRow } from './validate.js';
+import { xlsxRows } from './xlsx/reader.js';
 
 /**
  * Most data rows one file may hold.
@@ -272,127 +270,25 @@ async function* csvBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<Re
 
 // ---------------------------------------------------------------- XLSX
 
-function isoDay(d: Date): string {
-  return Number.isNaN(d.getTime()) ? 'Invalid Date' : d.toISOString().slice(0, 10);
-}
-
-/** An XLSX cell's value as text, a number, or an ISO date when the cell holds a date. */
-function xlsxCell(v: unknown): Cell {
-  if (v === null || v === undefined) return undefined;
-  if (typeof v === 'number' || typeof v === 'string') return v;
-  if (typeof v === 'boolean') return String(v);
-  if (v instanceof Date) return isoDay(v);
-  if (typeof v === 'object') {
-    const o = v as Record<string, unknown>;
-    if (Array.isArray(o.richText)) return (o.richText as { text?: string }[]).map((r) => r.text ?? '').join('');
-    if ('formula' in o || 'sharedFormula' in o) return xlsxCell(o.result);
-    if ('text' in o) return xlsxCell(o.text);
-    if ('error' in o) return String(o.error);
-  }
-  return String(v);
-}
-
-const XLSX_BATCH = 1000;
-
 async function* xlsxBatches(chunks: AsyncIterable<Uint8Array>): AsyncGenerator<RecordBatch> {
-  // exceljs pipes its input into an unzipper, which never hears of an error on the input: race
-  // every step against the input failing so a broken upload ends the read instead of hanging it.
-  let inputFailed!: (e: unknown) => void;
-  let failed = false;
-  const inputFailure = new Promise<never>((_, reject) => (inputFailed = reject));
-  inputFailure.catch(() => undefined);
-  const feed = async function* () {
+  // The input's own error (a broken upload) passes through as it is; anything else is the file's.
+  let failed: { error: unknown } | undefined;
+  const input = (async function* () {
     try {
       yield* chunks;
     } catch (e) {
-      failed = true;
-      inputFailed(e);
+      failed = { error: e };
       throw e;
     }
-  };
-  const stream = Readable.from(feed(), { objectMode: false });
-  stream.on('error', () => undefined); // reported through inputFailure
-  // A damaged archive (a bad deflate block, sizes past the end) fails inside the unzipper, which
-  // exceljs does not hear of while it waits on the entry's data: it would wait for ever. The unzipper
-  // is what exceljs pipes this stream into, so listen for its errors there and race them too.
-  let zipFailed!: (e: unknown) => void;
-  const zipFailure = new Promise<never>((_, reject) => (zipFailed = reject));
-  zipFailure.catch(() => undefined);
-  const pipe = stream.pipe.bind(stream);
-  stream.pipe = <T extends NodeJS.WritableStream>(dest: T, opts?: { end?: boolean }): T => {
-    (dest as unknown as NodeJS.EventEmitter).on('error', (e: unknown) => zipFailed(e));
-    return pipe(dest, opts);
-  };
-  const reader = new ExcelJS.stream.xlsx.WorkbookReader(stream, {
-    worksheets: 'emit',
-    sharedStrings: 'cache',
-    styles: 'cache', // number formats tell dates from numbers
-    hyperlinks: 'ignore',
-    entries: 'ignore',
-  });
-  const step = async <T>(p: Promise<T>): Promise<T> => {
-    try {
-      return await Promise.race([p, inputFailure, zipFailure]);
-    } catch (e) {
-      if (failed) return inputFailure; // the input's own error, not the workbook's
-      if (e instanceof NormaError) throw e;
-      throw fileError(`not a readable XLSX workbook (${(e as Error)?.message ?? String(e)})`);
-    }
-  };
-  let sheets: AsyncIterator<unknown> | undefined;
-  let rows: AsyncIterator<ExcelJS.Row> | undefined;
+  })();
   try {
-    sheets = reader[Symbol.asyncIterator]();
-    let seen = false;
-    for (;;) {
-      const sheet = await step(sheets.next());
-      if (sheet.done) break;
-      // Later worksheets are skipped unread (exceljs drains them), so the whole input is consumed.
-      if (seen) continue;
-      seen = true;
-      rows = (sheet.value as AsyncIterable<ExcelJS.Row>)[Symbol.asyncIterator]();
-      let numbers: number[] = [];
-      let records: Cell[][] = [];
-      for (;;) {
-        const r = await step(rows.next());
-        if (r.done) break;
-        // A damaged sheet can make exceljs yield a row that is no row at all.
-        if (!r.value || !Array.isArray(r.value.values)) throw fileError('the XLSX workbook is damaged: a worksheet row cannot be read');
-        const values = r.value.values as unknown[];
-        const rec: Cell[] = [];
-        for (let i = 1; i < values.length; i++) rec.push(xlsxCell(values[i]));
-        numbers.push(r.value.number);
-        records.push(rec);
-        if (records.length === XLSX_BATCH) {
-          yield { first: numbers[0], numbers, records };
-          numbers = [];
-          records = [];
-        }
-      }
-      if (records.length) yield { first: numbers[0], numbers, records };
-    }
-    if (!seen) throw fileError('the XLSX workbook has no worksheet');
-  } finally {
-    stream.destroy();
-    // Reading stopped early (a bad header, a damaged archive): close exceljs's generators so they do
-    // not go on in the background (opening its temporary worksheet files after the fact).
-    void rows?.return?.().catch(() => undefined);
-    void sheets?.return?.().catch(() => undefined);
+    for await (const b of xlsxRows(input)) yield { first: b.numbers[0], numbers: b.numbers, records: b.records };
+  } catch (e) {
+    if ((failed && e === failed.error) || e instanceof NormaError) throw e;
+    // Not only XlsxError: whatever a damaged workbook makes go wrong is a file error, never a 500.
+    throw fileError(`not a readable XLSX workbook (${(e as Error)?.message ?? String(e)})`);
   }
 }
-
-// exceljs spools worksheets that come before the shared strings to temporary files and reads them
-// back with fs.createReadStream. Rarely (about once in 10,000 damaged workbooks under the fuzzer) such
-// a file is gone when it is opened, and the open error is emitted on a stream nobody listens to yet,
-// which would end the whole server. Streams opened on exceljs's temporary files get a listener, so
-// the error reaches the import (if it still reads) as a damaged file and never the process.
-const TMP_PREFIX = `${tmpdir()}/tmp-${process.pid}-`;
-const createReadStream = fs.createReadStream;
-fs.createReadStream = function guardedCreateReadStream(this: unknown, ...args: Parameters<typeof fs.createReadStream>) {
-  const stream = createReadStream.apply(this, args);
-  if (typeof args[0] === 'string' && args[0].startsWith(TMP_PREFIX)) stream.on('error', () => undefined);
-  return stream;
-} as typeof fs.createReadStream;
 
 // ---------------------------------------------------------------- header and rows
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Queryable } from '../../store/index.js';
-import { StoreError } from '../../store/index.js';
+import { boolArray, decimalArray, numberArray, StoreError, textArray } from '../../store/index.js';
 import { writeAudit } from '../audit.js';
 import { assertUnitRows, nodesOfUnits } from '../auth/scope.js';
 import type { ServiceContext } from '../context.js';
@@ -68,7 +68,7 @@ async function applyChunk(tx: Queryable, ctx: ServiceContext, model: ReportingMo
       where c.org = $1
       order by c.unit_id, c.product_id, c.kind, c.day
       for update of c`,
-    [ctx.org, chunk.map((r) => r.unit.id), chunk.map((r) => r.productId), chunk.map((r) => r.kind), chunk.map((r) => r.day)],
+    [ctx.org, numberArray(chunk.map((r) => r.unit.id)), numberArray(chunk.map((r) => r.productId)), textArray(chunk.map((r) => r.kind)), textArray(chunk.map((r) => r.day))],
   );
   const byKey = new Map(current.map((c) => [`${c.unit_id}|${c.product_id}|${c.kind}|${c.day}`, c]));
   const changes: AppliedChange[] = [];
@@ -83,13 +83,17 @@ async function applyChunk(tx: Queryable, ctx: ServiceContext, model: ReportingMo
       const late = lateness(model, r.day, at);
       imported++;
       versions.push({ r, version: 1, late });
-      changes.push({ unit: r.unit, productId: r.productId, kind: r.kind, day: r.day, delta: toMicro(r.quantity), first: true, late });
-    } else if (toMicro(prev.quantity) === toMicro(r.quantity)) {
-      unchanged++;
+      const figure = toMicro(r.quantity);
+      changes.push({ unit: r.unit, productId: r.productId, kind: r.kind, day: r.day, delta: figure, first: true, late, figure });
     } else {
-      corrected++;
-      versions.push({ r, version: prev.version + 1, late: prev.late });
-      changes.push({ unit: r.unit, productId: r.productId, kind: r.kind, day: r.day, delta: toMicro(r.quantity) - toMicro(prev.quantity), first: false, late: prev.late });
+      const was = toMicro(prev.quantity);
+      const figure = toMicro(r.quantity);
+      if (was === figure) unchanged++;
+      else {
+        corrected++;
+        versions.push({ r, version: prev.version + 1, late: prev.late });
+        changes.push({ unit: r.unit, productId: r.productId, kind: r.kind, day: r.day, delta: figure - was, first: false, late: prev.late, figure });
+      }
     }
   }
   for (const v of versions) {
@@ -97,14 +101,14 @@ async function applyChunk(tx: Queryable, ctx: ServiceContext, model: ReportingMo
   }
   if (versions.length) {
     const cols = {
-      unit: versions.map((v) => v.r.unit.id),
-      product: versions.map((v) => v.r.productId),
-      kind: versions.map((v) => v.r.kind),
-      day: versions.map((v) => v.r.day),
-      version: versions.map((v) => v.version),
-      quantity: versions.map((v) => v.r.quantity),
-      note: versions.map((v) => v.r.note),
-      late: versions.map((v) => v.late),
+      unit: numberArray(versions.map((v) => v.r.unit.id)),
+      product: numberArray(versions.map((v) => v.r.productId)),
+      kind: textArray(versions.map((v) => v.r.kind)),
+      day: textArray(versions.map((v) => v.r.day)),
+      version: numberArray(versions.map((v) => v.version)),
+      quantity: decimalArray(versions.map((v) => v.r.quantity)),
+      note: textArray(versions.map((v) => v.r.note)),
+      late: boolArray(versions.map((v) => v.late)),
     };
     await tx.query(
       `insert into report (org, unit_id, product_id, kind, day, version, quantity, reported_at, reported_by, note, late)
@@ -135,8 +139,8 @@ export async function applyCells(tx: Queryable, org: number, cells: readonly Cel
          quantity = actual_cell.quantity + excluded.quantity,
          reports = actual_cell.reports + excluded.reports,
          late = actual_cell.late + excluded.late`,
-      [org, part.map((c) => c.sector), part.map((c) => c.region), part.map((c) => c.productId), part.map((c) => c.kind),
-        part.map((c) => c.period), part.map((c) => fromMicro(c.quantity)), part.map((c) => c.reports), part.map((c) => c.late)],
+      [org, textArray(part.map((c) => c.sector)), textArray(part.map((c) => c.region)), numberArray(part.map((c) => c.productId)), textArray(part.map((c) => c.kind)),
+        textArray(part.map((c) => c.period)), decimalArray(part.map((c) => fromMicro(c.quantity))), numberArray(part.map((c) => c.reports)), numberArray(part.map((c) => c.late))],
     );
   }
 }

@@ -8,6 +8,7 @@ import type { ServiceContext } from '../../../src/services/context.js';
 import { loadDemo } from '../../../src/services/demo/load.js';
 import { fulfilment, fulfilmentChildren, resolveCell, unitsFulfilledFromUnits, type FulfilmentQuery } from '../../../src/services/fulfilment/query.js';
 import { isKept, readUnitsFulfilled, rebuildUnitsFulfilled } from '../../../src/services/fulfilment/units-fulfilled.js';
+import { rebuildTargetCells } from '../../../src/services/fulfilment/target-cells.js';
 import { reportingModel } from '../../../src/services/reporting/model-cache.js';
 import { submitReports } from '../../../src/services/reporting/submit.js';
 import { migrate, type Store } from '../../../src/store/index.js';
@@ -118,6 +119,29 @@ for (const kind of ['pglite', 'postgres'] as const) {
       // Cells only answer from the latest batch's through day on; earlier days come from the units.
       const [{ w }] = await store.query<{ w: string }>('select valid_from::text as w from fulfil_state where org = 1');
       expect(w).toBe('2026-03-11');
+    }, 600_000);
+
+    it('a batch after the targets change (and the cells are rebuilt) counts against the new targets, not cached ones', async () => {
+      const ctx = ctxAt('2026-03-12');
+      const product = products[0];
+      const units = await store.query<{ unit: string }>(
+        `select unit from unit_product where role = 'output' and product = $1 order by unit limit 6`, [product]);
+      // A batch first, so these units' targets are cached by the hook.
+      await submitReports(ctx, units.map((u) => ({ unit: u.unit, product, date: '2026-03-09', quantity: '300' })), { by: 'test', rowBase: 0 });
+      const version = async () => BigInt((await store.query<{ v: string }>('select last_value::text as v from target_version'))[0].v);
+      const before = await version();
+      // Halve the March and year targets of these units in the plan, and rebuild the target cells
+      // (which rebuilds the counts): some units now count that did not.
+      await store.query(
+        `update target set quantity = round(quantity / 2, 6)
+          where org = 1 and node = any($1) and product = $2 and period in ('2026-M03', '2026')`,
+        [units.map((u) => u.unit), product],
+      );
+      await store.transaction((tx) => rebuildTargetCells(ctx, tx));
+      expect(await version()).toBeGreaterThan(before);
+      const quantity = (i: number) => (i % 3 === 0 ? '2000' : i % 3 === 1 ? '1' : '450.5');
+      await submitReports(ctx, units.flatMap((u, i) => ['2026-03-10', '2026-03-11'].map((date) => ({ unit: u.unit, product, date, quantity: quantity(i + 1) }))), { by: 'test', rowBase: 0 });
+      expect(await compare(['2026-03-12', '2026-03-31', '2026-06-01'])).toBeGreaterThan(100);
     }, 600_000);
 
     it('the query (and /children) answers the same figures with the kept cells as from the units', async () => {

@@ -1,0 +1,43 @@
+// Array literals built by hand must read back in PostgreSQL exactly as the values went in.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { boolArray, decimalArray, numberArray, textArray, type Store } from '../../src/store/index.js';
+import { storeFixture } from '../support/stores.js';
+
+describe('array literals', () => {
+  const fixture = storeFixture('pglite');
+  let store: Store;
+  beforeAll(async () => {
+    store = await fixture.open();
+  }, 120_000);
+  afterAll(async () => {
+    await fixture.cleanup();
+  });
+
+  it('text arrays round-trip any text PostgreSQL can hold, with NULLs and empty strings', async () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 }).filter((s) => !s.includes('\u0000'));
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.oneof(text, fc.constantFrom('NULL', 'null', '', 'a,b', '{x}', ' sp ', '"', '\\\\', 'P-01', '2026-M11')), { maxLength: 8 }), fc.boolean(), async (xs, withNull) => {
+        const values: (string | null)[] = withNull ? [...xs, null] : xs;
+        const [{ v }] = await store.query<{ v: (string | null)[] }>('select $1::text[] as v', [textArray(values)]);
+        expect(v).toEqual(values);
+      }),
+      { numRuns: 300 },
+    );
+  }, 120_000);
+
+  it('numbers, decimals and booleans round-trip; non-finite numbers and non-decimals are refused', async () => {
+    const [{ n, d, b }] = await store.query<{ n: number[]; d: string[]; b: boolean[] }>('select $1::int[] as n, $2::numeric[]::text[] as d, $3::boolean[] as b', [
+      numberArray([1, -2, 0, 2147483647]),
+      decimalArray(['0', '1.5', '-2.000001', '123456789012345678']),
+      boolArray([true, false, true]),
+    ]);
+    expect(n).toEqual([1, -2, 0, 2147483647]);
+    expect(d).toEqual(['0', '1.5', '-2.000001', '123456789012345678']);
+    expect(b).toEqual([true, false, true]);
+    expect(numberArray([])).toBe('{}');
+    expect(() => numberArray([NaN])).toThrow(RangeError);
+    expect(() => decimalArray(['1e5'])).toThrow(RangeError);
+    expect(() => decimalArray(['1,2'])).toThrow(RangeError);
+  });
+});
