@@ -256,7 +256,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       }
       console.log(`access matrix on ${kind}: ${Object.keys(ROUTES).length} operations x ${ROLES.length} roles x 2 scopes: ${allowed} allowed, ${denied} denied`);
       expect(denied).toBeGreaterThan(100);
-    });
+    }, 240_000);
 
     it('without a token, or with an unknown or revoked one, every non-open route answers 401 and writes nothing', async () => {
       const revoked = await call({ method: 'POST', url: '/api/tokens', json: { role: 'planner', name: 'to-revoke' } }, TEST_ADMIN_TOKEN);
