@@ -72,7 +72,7 @@ describe('norma backup and restore', () => {
     expect(forced.code, forced.stderr).toBe(0);
     expect(forced.stdout).toMatch(/emptied \d+ tables/);
     expect(rows(target)).toEqual(expected);
-  });
+  }, 300_000);
 
   it('refuses a truncated file with exit 1, naming the table, and leaves the store as it was', () => {
     const target = { NORMA_DATA: join(dir, 'target') };

@@ -78,5 +78,5 @@ describe('norma user', () => {
       await app.close();
       await store.close();
     }
-  });
+  }, 300_000);
 });
