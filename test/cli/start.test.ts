@@ -48,7 +48,7 @@ describe('npm start on an empty data directory', () => {
     delete env.DATABASE_URL;
     child = spawn('npm', ['start'], { cwd: root, env, stdio: ['ignore', 'ignore', 'pipe'], detached: true });
     child.stderr!.on('data', (d) => (stderr += d));
-    const { body, waited } = await waitForHealth(`http://127.0.0.1:${port}/api/health`, child, 170_000);
+    const { body, waited } = await waitForHealth(`http://127.0.0.1:${port}/api/health`, child, 400_000);
     console.log(`npm start: health answered after ${waited} ms`);
     expect(body).toMatchObject({ status: 'ok', store: 'pglite' });
     // Nothing configured: the first start printed a one-time admin password; it signs in.
@@ -71,5 +71,5 @@ describe('npm start on an empty data directory', () => {
     process.kill(-child.pid!, 'SIGTERM');
     await exited;
     expect(stderr).toContain('SIGTERM: closing');
-  }, 200_000);
+  }, 450_000);
 });
