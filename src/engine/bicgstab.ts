@@ -25,7 +25,7 @@ export function bicgstabSolve(sys: KrylovSystem, b: Float64Array, opts: Iterativ
     shared.set(b);
     b = shared;
   }
-  const vec: Pick<KrylovVectorOps, 'dot' | 'axpyTo'> = sys.vec ?? plainOps(n);
+  const vec: Pick<KrylovVectorOps, 'dot' | 'axpyTo' | 'bicg'> = sys.vec ?? plainOps(n);
   let products = 0, iterations = 0;
   let lastRel = Infinity, stalls = 0, safety = 0.5;
   let first = true;
@@ -64,33 +64,49 @@ export function bicgstabSolve(sys: KrylovSystem, b: Float64Array, opts: Iterativ
     v.fill(0);
     let rho = 1, alpha = 1, omega = 1;
     let moved = false;
+    const f = vec.bicg;
+    // With the fused steps, rh . r for the next iteration comes out of the previous one's last step.
+    let rhoNext = NaN;
     while (iterations < opts.maxIterations) {
       iterations++;
-      const rho1 = vec.dot(rh, r);
+      const rho1 = f && !Number.isNaN(rhoNext) ? rhoNext : vec.dot(rh, r);
       if (!(Math.abs(rho1) > 0) || !Number.isFinite(rho1)) break;
       const beta = (rho1 / rho) * (alpha / omega);
       rho = rho1;
       // p = r + beta (p - omega v)
-      vec.axpyTo(p, p, -omega, v);
-      vec.axpyTo(p, r, beta, p);
+      if (f) f.direction(p, r, v, beta, omega);
+      else {
+        vec.axpyTo(p, p, -omega, v);
+        vec.axpyTo(p, r, beta, p);
+      }
       sys.apply(p, v);
       products++;
       const rv = vec.dot(rh, v);
       if (!(Math.abs(rv) > 0) || !Number.isFinite(rv)) break;
       alpha = rho / rv;
       // s = r - alpha v, kept in r.
-      vec.axpyTo(r, r, -alpha, v);
-      vec.axpyTo(u, u, alpha, p);
+      let ss: number;
+      if (f) ss = f.half(r, v, u, p, alpha);
+      else {
+        vec.axpyTo(r, r, -alpha, v);
+        vec.axpyTo(u, u, alpha, p);
+        ss = vec.dot(r, r);
+      }
       moved = true;
-      if (Math.sqrt(vec.dot(r, r)) <= target) break;
+      if (Math.sqrt(ss) <= target) break;
       sys.apply(r, t);
       products++;
-      const tt = vec.dot(t, t);
+      const [tt, tr] = f ? f.dot2(t, r) : [vec.dot(t, t), vec.dot(t, r)];
       if (!(tt > 0) || !Number.isFinite(tt)) break;
-      omega = vec.dot(t, r) / tt;
-      vec.axpyTo(u, u, omega, r);
-      vec.axpyTo(r, r, -omega, t);
-      if (!(omega !== 0) || Math.sqrt(vec.dot(r, r)) <= target) break;
+      omega = tr / tt;
+      let rr: number;
+      if (f) [rr, rhoNext] = f.full(u, r, t, rh, omega);
+      else {
+        vec.axpyTo(u, u, omega, r);
+        vec.axpyTo(r, r, -omega, t);
+        rr = vec.dot(r, r);
+      }
+      if (!(omega !== 0) || Math.sqrt(rr) <= target) break;
     }
     if (!moved) return fail('not-converged', `bicgstab: breakdown at relative residual ${rel.toExponential(3)} after ${iterations} iterations`);
     sys.right(u, u);

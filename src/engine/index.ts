@@ -17,6 +17,7 @@ export type { Productive } from './productiveness.js';
 export type { LeontiefOptions, LeontiefSolution } from './leontief.js';
 export type { Chain, ChainStep, ShortProduct, ShortageOptions } from './shortage-chains.js';
 export type { Multipliers } from './multipliers.js';
+export type { WasmTiledMatrix, TiledLayout } from './wasm-tiles.js';
 
 export { ok, fail } from './result.js';
 export { nnz, csrBytes } from './csr.js';
@@ -45,5 +46,6 @@ export { checkProductive } from './productiveness.js';
 export { solveLeontief, leontiefResidual, DEFAULT_TOLERANCE, DIRECT_MAX_N, PARALLEL_MIN_N } from './leontief.js';
 export { solvePrices } from './price.js';
 export { csrAllocate, WASM_MIN_N } from './wasm-csr.js';
+export { WasmTiledBuilder, wasmTiledFromCsr, wasmTiledToCsr, wasmTiledSystem, isWasmTiled, tiledBlockBits, TILED_BLOCK_BITS, TILED_TILE_BITS } from './wasm-tiles.js';
 export { shortageChains, formatShortages } from './shortage-chains.js';
 export { multipliers } from './multipliers.js';

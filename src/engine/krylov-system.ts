@@ -42,6 +42,20 @@ export interface KrylovVectorOps {
   dot(x: Float64Array, y: Float64Array): number;
   /** out = x + a y (out may be x or y). */
   axpyTo(out: Float64Array, x: Float64Array, a: number, y: Float64Array): void;
+  /** BiCGSTAB's steps fused (each vector read once); the solver's own sequence of the above if absent. */
+  readonly bicg?: BicgVectorOps;
+}
+
+/** BiCGSTAB's vector steps, fused. Example: `const rr = ops.step(r, v, u, p, alpha)` */
+export interface BicgVectorOps {
+  /** p = r + beta (p - omega v). */
+  direction(p: Float64Array, r: Float64Array, v: Float64Array, beta: number, omega: number): void;
+  /** r -= alpha v; u += alpha p; returns ||r||^2. */
+  half(r: Float64Array, v: Float64Array, u: Float64Array, p: Float64Array, alpha: number): number;
+  /** [t . t, t . r]. */
+  dot2(t: Float64Array, r: Float64Array): [number, number];
+  /** u += omega r; r -= omega t; returns [||r||^2, rh . r] for the new r. */
+  full(u: Float64Array, r: Float64Array, t: Float64Array, rh: Float64Array, omega: number): [number, number];
 }
 
 /**

@@ -1,5 +1,5 @@
 // x solving (I - A) x = d (gross output for final demand d); the method is chosen from the matrix.
-import { csrBytes, type CsrMatrix } from './csr.js';
+import type { CsrMatrix } from './csr.js';
 import { csrFromTriplets } from './csr-from-triplets.js';
 import { gaussSeidelSolve } from './gauss-seidel.js';
 import { bicgstabSolve } from './bicgstab.js';
@@ -15,7 +15,10 @@ import { fail, ok, type Result } from './result.js';
 import { luSolve, sparseLu } from './sparse-lu.js';
 import { norm2, type SolveInfo, type SolveMethod } from './solve-info.js';
 import { transpose } from './transpose.js';
+import type { KrylovSystem } from './krylov-system.js';
 import { WASM_MIN_N, wasmColumnSums, wasmCsrOf, wasmPrepare, wasmSsorSystem, type WasmCsr } from './wasm-csr.js';
+import type { WasmArena } from './wasm-kernels.js';
+import { isWasmTiled, wasmTiledSystem, wasmTiledToCsr, type WasmTiledMatrix } from './wasm-tiles.js';
 
 /**
  * Options for the Leontief solves. `method: 'auto'` picks: a sparse direct LU up to `directMaxN`
@@ -34,7 +37,11 @@ export interface LeontiefOptions {
   readonly directMaxN?: number;
   /** Force tiled (true) or CSR (false) products; default by size. */
   readonly tiled?: boolean;
-  /** Threads for the GMRES path (main + workers); default 2 from PARALLEL_MIN_N products when the compiled engine runs. */
+  /**
+   * Threads: on a cache-tiled matrix, 2 (the default where there are two cores; NORMA_THREADS=1 turns it
+   * off) runs the block sweeps and products on the main thread and one worker. On CSR, threads for the
+   * JavaScript tile kernels (`NORMA_THREADS=2` or `threads: 2` opts in; off by default).
+   */
   readonly threads?: number;
   /**
    * Kernels for the iterative path: 'wasm' (SSOR-BiCGSTAB straight on CSR in WebAssembly memory; a CSR from
@@ -68,15 +75,31 @@ export const DIRECT_MAX_N = 500;
  * A (see `checkProductive`) and never returns an answer whose recomputed residual exceeds the tolerance.
  * Example (Miller & Blair ch. 2): A = [[0.15, 0.25], [0.2, 0.05]], d = (600, 1500) gives x = (1247.52..., 1841.58...).
  */
-export function solveLeontief(a: CsrMatrix, d: Float64Array, opts: LeontiefOptions = {}): Result<LeontiefSolution> {
+export function solveLeontief(a: CsrMatrix | WasmTiledMatrix, d: Float64Array, opts: LeontiefOptions = {}): Result<LeontiefSolution> {
   return solveOriented(a, d, 'quantities', opts);
 }
 
 /**
- * Solves (I - A) x = d or (I - A^T) p = l, shared by `solveLeontief` and `solvePrices`.
+ * Solves (I - A) x = d or (I - A^T) p = l, shared by `solveLeontief` and `solvePrices`. A matrix in the
+ * cache-tiled layout (`WasmTiledBuilder`, `wasmTiledFromCsr`) is solved by SSOR-BiCGSTAB on it (no copy),
+ * except where the options ask for a method that needs rows whole (then on a CSR copy).
  * Example: `solveOriented(a, l, 'prices', {})`
  */
-export function solveOriented(a: CsrMatrix, b: Float64Array, orientation: Orientation, opts: LeontiefOptions): Result<LeontiefSolution> {
+export function solveOriented(matrix: CsrMatrix | WasmTiledMatrix, b: Float64Array, orientation: Orientation, opts: LeontiefOptions): Result<LeontiefSolution> {
+  if (isWasmTiled(matrix)) {
+    const a = matrix;
+    const n = a.nRows;
+    if (b.length !== n) return fail('shape', `right-hand side has ${b.length} entries, expected ${n}`);
+    for (let i = 0; i < n; i++) if (!Number.isFinite(b[i])) return fail('not-finite', `right-hand side entry ${i} is ${b[i]}`, { products: [i] });
+    const tol = opts.tolerance ?? DEFAULT_TOLERANCE;
+    if (!(tol > 0 && tol < 1)) return fail('shape', `tolerance ${tol} must be in (0, 1)`);
+    const m = opts.method ?? 'auto';
+    const krylov = m === 'auto' || m === 'gmres' || m === 'bicgstab';
+    if (!krylov || n <= (opts.directMaxN ?? DIRECT_MAX_N) || opts.kernel === 'js' || opts.tiled !== undefined)
+      return solveOriented(wasmTiledToCsr(a), b, orientation, opts);
+    return solveTiled(a, b, orientation, opts, tol, opts.maxIterations ?? 5000);
+  }
+  const a: CsrMatrix = matrix;
   const n = a.nRows;
   if (a.nCols !== n) return fail('shape', `technology matrix is ${a.nRows} x ${a.nCols}, not square`);
   if (b.length !== n) return fail('shape', `right-hand side has ${b.length} entries, expected ${n}`);
@@ -149,12 +172,8 @@ export function solveOriented(a: CsrMatrix, b: Float64Array, orientation: Orient
   }
 }
 
-// SSOR-preconditioned BiCGSTAB (GMRES if it breaks down or stalls) on the wasm kernels. One streaming
-// pass gives the sweeps' diagonal positions, the row sums and the smallest entry. Productiveness is
-// then proved the cheap way when it can be: row sums < 1, or afterwards from the answer itself (z > 0
-// and M z < z, read off the exact final residual: Collatz-Wielandt); only when neither holds do the
-// column sums (a scatter pass, ~2 products) and the full check run. An unproductive A thus still gets
-// its named error, after at most a capped first attempt at solving.
+// SSOR-preconditioned BiCGSTAB (GMRES if it breaks down or stalls) on the wasm kernels, straight on CSR.
+// One streaming pass gives the sweeps' diagonal positions, the row sums and the smallest entry.
 function solveWasm(w: WasmCsr, a: CsrMatrix, b: Float64Array, orientation: Orientation, opts: LeontiefOptions, tol: number, maxIterations: number): Result<LeontiefSolution> {
   const ar = w.arena;
   const mark = ar.mark();
@@ -165,54 +184,126 @@ function solveWasm(w: WasmCsr, a: CsrMatrix, b: Float64Array, orientation: Orien
     for (let i = 0; i < n; i++) maxR = prep.rowSums[i] > maxR || prep.rowSums[i] !== prep.rowSums[i] ? prep.rowSums[i] : maxR;
     const entriesOk = prep.min >= 0 && Number.isFinite(maxR);
     ar.release(prep.sumsMark);
-    const full = (): Result<Productive> => (entriesOk ? checkProductive(a, { columnSums: wasmColumnSums(w), entriesNonNegative: false }) : checkProductive(a));
-    let productive: Productive | undefined;
-    if (opts.check !== false) {
-      if (!entriesOk) {
-        const c = full();
-        if (!c.ok) return c;
-        productive = c.value;
-      } else if (maxR < 1) productive = { proof: 'row-sums', bound: maxR, maxColumnSum: NaN, maxRowSum: maxR };
-    }
-    const deferred = opts.check !== false && !productive;
-    let cw = NaN;
-    const onResidual = deferred ? (z: Float64Array, r: Float64Array) => (cw = solutionBound(z, r, b)) : undefined;
-    // While unproven, a first attempt is capped so an unproductive A fails fast into the full check.
-    const first = deferred ? Math.min(maxIterations, 300) : maxIterations;
-    const prove = (): Result<Productive> => {
-      if (productive) return ok(productive);
-      const c = cw < 1 ? ok<Productive>({ proof: 'solution', bound: cw, maxColumnSum: NaN, maxRowSum: maxR }) : full();
-      if (c.ok) productive = c.value;
-      return c;
-    };
-    const method = opts.method ?? 'auto';
-    if (method !== 'gmres') {
-      const r = bicgstabSolve(wasmSsorSystem(w, prep, orientation), b, { tolerance: tol, maxIterations: first, onResidual });
-      if (deferred) {
-        const c = prove();
-        if (!c.ok) return c;
-      }
-      if (r.ok) return ok({ x: r.value.z, info: r.value.info, productive });
-      if (r.error.code !== 'not-converged' || (method === 'bicgstab' && first === maxIterations)) return r;
-      ar.release(prep.sumsMark);
-      if (method === 'bicgstab') {
-        const again = bicgstabSolve(wasmSsorSystem(w, prep, orientation), b, { tolerance: tol, maxIterations });
-        return again.ok ? ok({ x: again.value.z, info: again.value.info, productive }) : again;
-      }
-      // A breakdown or stall: start over with GMRES, whose residual never grows.
-    }
-    const restart = opts.restart ?? wasmRestartFor(a);
-    const g = gmresSolve(wasmSsorSystem(w, prep, orientation), b, { tolerance: tol, maxIterations, restart, onResidual: productive ? undefined : onResidual });
-    if (opts.check !== false) {
-      const c = prove();
-      if (!c.ok) return c;
-    }
-    if (g.ok) return ok({ x: g.value.z, info: g.value.info, productive });
-    if (method !== 'auto' || n > FALLBACK_DIRECT_MAX_N || g.error.code !== 'not-converged') return g;
-    return direct(a, b, orientation, tol, productive);
+    return solveArena(
+      {
+        ar,
+        n,
+        maxR,
+        entriesOk,
+        system: () => wasmSsorSystem(w, prep, orientation),
+        full: () => (entriesOk ? checkProductive(a, { columnSums: wasmColumnSums(w), entriesNonNegative: false }) : checkProductive(a)),
+        restart: opts.restart ?? wasmRestartFor(a.rowPtr[n], n),
+        csr: () => a,
+      },
+      b,
+      orientation,
+      opts,
+      tol,
+      maxIterations,
+    );
   } finally {
     ar.release(mark);
   }
+}
+
+// The same on the cache-tiled layout: the build gave the row sums' maximum and the smallest entry; the
+// full check (only when the answer cannot prove productiveness) needs the matrix as CSR, a copy.
+function solveTiled(m: WasmTiledMatrix, b: Float64Array, orientation: Orientation, opts: LeontiefOptions, tol: number, maxIterations: number): Result<LeontiefSolution> {
+  const ar = m.arena;
+  const mark = ar.mark();
+  let csr: CsrMatrix | null = null;
+  const asCsr = () => (csr ??= wasmTiledToCsr(m));
+  try {
+    const entriesOk = m.minEntry >= 0 && Number.isFinite(m.maxRowSum);
+    return solveArena(
+      {
+        ar,
+        n: m.nRows,
+        maxR: m.maxRowSum,
+        entriesOk,
+        system: () => wasmTiledSystem(m, orientation, opts.threads),
+        full: () => checkProductive(asCsr()),
+        restart: opts.restart ?? wasmRestartFor(m.nnz, m.nRows),
+        csr: asCsr,
+      },
+      b,
+      orientation,
+      opts,
+      tol,
+      maxIterations,
+    );
+  } finally {
+    ar.release(mark);
+  }
+}
+
+/** What `solveArena` needs of a matrix held in a wasm arena. */
+interface ArenaMatrix {
+  readonly ar: WasmArena;
+  readonly n: number;
+  /** Largest row sum (NaN or infinite if unknown) and whether every entry is finite and >= 0. */
+  readonly maxR: number;
+  readonly entriesOk: boolean;
+  /** A fresh SSOR system (its vectors from the arena, released between attempts). */
+  system(): KrylovSystem;
+  /** The full productiveness check. */
+  full(): Result<Productive>;
+  readonly restart: number;
+  /** The matrix as CSR, for the direct fallback. */
+  csr(): CsrMatrix;
+}
+
+// Productiveness is proved the cheap way when it can be: row sums < 1, or afterwards from the answer
+// itself (z > 0 and M z < z, read off the exact final residual: Collatz-Wielandt); only when neither
+// holds does the full check run (column sums, components). An unproductive A thus still gets its named
+// error, after at most a capped first attempt at solving.
+function solveArena(mx: ArenaMatrix, b: Float64Array, orientation: Orientation, opts: LeontiefOptions, tol: number, maxIterations: number): Result<LeontiefSolution> {
+  const { ar, n, maxR, entriesOk } = mx;
+  const base = ar.mark();
+  let productive: Productive | undefined;
+  if (opts.check !== false) {
+    if (!entriesOk) {
+      const c = mx.full();
+      if (!c.ok) return c;
+      productive = c.value;
+    } else if (maxR < 1) productive = { proof: 'row-sums', bound: maxR, maxColumnSum: NaN, maxRowSum: maxR };
+  }
+  const deferred = opts.check !== false && !productive;
+  let cw = NaN;
+  const onResidual = deferred ? (z: Float64Array, r: Float64Array) => (cw = solutionBound(z, r, b)) : undefined;
+  // While unproven, a first attempt is capped so an unproductive A fails fast into the full check.
+  const first = deferred ? Math.min(maxIterations, 300) : maxIterations;
+  const prove = (): Result<Productive> => {
+    if (productive) return ok(productive);
+    const c = cw < 1 ? ok<Productive>({ proof: 'solution', bound: cw, maxColumnSum: NaN, maxRowSum: maxR }) : mx.full();
+    if (c.ok) productive = c.value;
+    return c;
+  };
+  const method = opts.method ?? 'auto';
+  if (method !== 'gmres') {
+    const r = bicgstabSolve(mx.system(), b, { tolerance: tol, maxIterations: first, onResidual });
+    if (deferred) {
+      const c = prove();
+      if (!c.ok) return c;
+    }
+    if (r.ok) return ok({ x: r.value.z, info: r.value.info, productive });
+    if (r.error.code !== 'not-converged' || (method === 'bicgstab' && first === maxIterations)) return r;
+    ar.release(base);
+    if (method === 'bicgstab') {
+      const again = bicgstabSolve(mx.system(), b, { tolerance: tol, maxIterations });
+      return again.ok ? ok({ x: again.value.z, info: again.value.info, productive }) : again;
+    }
+    // A breakdown or stall: start over with GMRES, whose residual never grows.
+    ar.release(base);
+  }
+  const g = gmresSolve(mx.system(), b, { tolerance: tol, maxIterations, restart: mx.restart, onResidual: productive ? undefined : onResidual });
+  if (opts.check !== false) {
+    const c = prove();
+    if (!c.ok) return c;
+  }
+  if (g.ok) return ok({ x: g.value.z, info: g.value.info, productive });
+  if (method !== 'auto' || n > FALLBACK_DIRECT_MAX_N || g.error.code !== 'not-converged') return g;
+  return direct(mx.csr(), b, orientation, tol, productive);
 }
 
 // A proven upper bound on rho(M) from z > 0 and the computed residual r = b - z + M z: M z = z - (b - r)
@@ -236,11 +327,10 @@ function solutionBound(z: Float64Array, r: Float64Array, b: Float64Array): numbe
 
 // Restart length for the wasm path from the memory budget: besides the caller's matrix, the solve holds
 // restart + 3.5 vectors (GMRES's basis and iterate, the sweeps' t and diagonal positions); keep them
-// within about 0.75x the matrix's bytes, between 6 and 30.
-function wasmRestartFor(a: CsrMatrix): number {
-  const n = a.nRows;
+// within about 0.75x the matrix's bytes (12 per entry, 4 per row), between 6 and 30.
+function wasmRestartFor(nnz: number, n: number): number {
   if (n < 64) return Math.max(1, n);
-  return Math.max(6, Math.min(30, Math.floor((0.75 * csrBytes(a)) / (8 * n) - 3.5)));
+  return Math.max(6, Math.min(30, Math.floor((0.75 * (12 * nnz + 4 * (n + 1))) / (8 * n) - 3.5)));
 }
 
 // Restart length from the memory budget: the basis may take about the matrix's own bytes (12 per

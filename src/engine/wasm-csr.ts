@@ -107,26 +107,19 @@ export function wasmColumnSums(w: WasmCsr): Float64Array {
 }
 
 /**
- * Symmetric Gauss-Seidel split preconditioning of I - M (M = A for quantities, A^T for prices) with
- * Eisenstat's trick, as `ssorSystem` but on CSR in wasm: one backward and one forward sweep per apply
- * (one pass over the matrix), rows gathered for A, rows scattered for A^T. Vectors come from the arena.
- * Example: `gmresSolve(wasmSsorSystem(w, wasmPrepare(w), 'quantities'), d, opts)`
+ * The Krylov solvers' vector work as wasm kernels on vectors of length n from the arena `ar`.
+ * Example: `const vec = wasmVectorOps(ar, n); vec.dot(x, y)`
  */
-export function wasmSsorSystem(w: WasmCsr, prepared: { readonly mid: Int32Array }, orientation: Orientation): KrylovSystem {
-  const ar = w.arena, k = ar.k, n = w.n;
-  const { rp, ci, va } = w;
-  const mid = ar.ptr(prepared.mid);
-  const t = ar.f64(n, false);
+export function wasmVectorOps(ar: WasmArena, n: number): KrylovVectorOps {
+  const k = ar.k;
   // Gram-Schmidt coefficients in wasm memory, grown for long restarts.
   let h = ar.f64(32, false);
   const hFor = (count: number): Float64Array => (count <= h.length ? h : (h = ar.f64(2 * count, false)));
-  const pt = ar.ptr(t);
   const P = (v: Float64Array) => {
-    if (!ar.owns(v)) throw new Error('wasmSsorSystem: vector not from allocate()');
+    if (!ar.owns(v)) throw new Error('wasm vector ops: vector not from allocate()');
     return v.byteOffset;
   };
-  const rows = orientation === 'quantities';
-  const vec: KrylovVectorOps = {
+  return {
     dotsAndNorm(V, count, x, hh) {
       const h = hFor(count);
       h.set(hh.subarray(0, count));
@@ -159,7 +152,45 @@ export function wasmSsorSystem(w: WasmCsr, prepared: { readonly mid: Int32Array 
     axpyTo(out, x, a, y) {
       k.axpyTo(P(out), P(x), P(y), n, a);
     },
+    bicg: {
+      direction(p, r, v, beta, omega) {
+        k.bicgP(P(p), P(r), P(v), n, beta, omega);
+      },
+      half(r, v, u, p, alpha) {
+        return k.bicgS(P(r), P(v), P(u), P(p), n, alpha);
+      },
+      dot2(t, r) {
+        const h = hFor(2);
+        k.dot2(P(t), P(r), n, ar.ptr(h));
+        return [h[0], h[1]];
+      },
+      full(u, r, t, rh, omega) {
+        const h = hFor(2);
+        k.bicgR(P(u), P(r), P(t), P(rh), n, omega, ar.ptr(h));
+        return [h[0], h[1]];
+      },
+    },
   };
+}
+
+/**
+ * Symmetric Gauss-Seidel split preconditioning of I - M (M = A for quantities, A^T for prices) with
+ * Eisenstat's trick, as `ssorSystem` but on CSR in wasm: one backward and one forward sweep per apply
+ * (one pass over the matrix), rows gathered for A, rows scattered for A^T. Vectors come from the arena.
+ * Example: `gmresSolve(wasmSsorSystem(w, wasmPrepare(w), 'quantities'), d, opts)`
+ */
+export function wasmSsorSystem(w: WasmCsr, prepared: { readonly mid: Int32Array }, orientation: Orientation): KrylovSystem {
+  const ar = w.arena, k = ar.k, n = w.n;
+  const { rp, ci, va } = w;
+  const mid = ar.ptr(prepared.mid);
+  const t = ar.f64(n, false);
+  const pt = ar.ptr(t);
+  const P = (v: Float64Array) => {
+    if (!ar.owns(v)) throw new Error('wasmSsorSystem: vector not from allocate()');
+    return v.byteOffset;
+  };
+  const rows = orientation === 'quantities';
+  const vec = wasmVectorOps(ar, n);
   return {
     n,
     name: 'ssor-wasm',

@@ -1,8 +1,8 @@
 // WebAssembly kernels for CSR products, Gauss-Seidel sweeps (rows for A, scatter for A^T) and GMRES vector work, emitted from this file at load time; plus the memory arena they run on.
 import v8 from 'node:v8';
 import {
-  add, and, emitModule, eq, F64, fAdd, fDiv, fMin, fMul, fSub, f64, get, I32, i32, ldF64, ldI32, ldV, loopWhile, ltS, ltU, mul, ne, set, shl, stF64, stI32, stV,
-  sub, tee, vAdd, vLane, vMul, vSplat, vSub, vZero, V128, when, type Code, type WasmFunction,
+  add, and, emitModule, eq, F64, fAdd, fDiv, fMin, fMul, fSub, f64, geS, get, I32, i32, ldF64, ldI32, ldV, loopWhile, ltS, ltU, mul, ne, set, shl, shrU, stF64, stI32,
+  selectF64, stV, sub, tee, vAdd, vLane, vMul, vSplat, vSub, vZero, V128, when, type Code, type WasmFunction,
 } from './wasm-emit.js';
 
 /** Largest memory an arena may grow to (wasm32: 65536 pages of 64 KiB = 4 GiB). */
@@ -70,10 +70,29 @@ function split(v: Vars): Code {
   ];
 }
 
+const tileParams = { tp: I32, count: I32, ix: I32, va: I32, x: I32, y: I32, hb: I32, wb: I32 };
+const tileLocals = { t: I32, pc: I32, pv: I32, ec: I32, yb: I32, q: I32, wm: I32, e: I32 };
+// For each of `count` tiles: yb = the tile's first row in y, then `entry(index)` for each entry (pv at its value).
+function tileLoop(v: Vars, entry: (e: Code) => Code): Code {
+  return [
+    set(v.wm, sub(shl(i32(1), get(v.wb)), i32(1))),
+    set(v.t, i32(0)),
+    loopWhile(ltS(get(v.t), get(v.count)),
+      set(v.yb, add(get(v.y), shl(get(v.t), add(get(v.hb), i32(3))))),
+      set(v.e, ldI32(at4(v.tp, get(v.t)))),
+      set(v.pc, at4(v.ix, get(v.e))),
+      set(v.pv, at8(v.va, get(v.e))),
+      set(v.ec, at4(v.ix, ldI32(at4(v.tp, get(v.t)), 4))),
+      loopWhile(ltU(get(v.pc), get(v.ec)), set(v.e, ldI32(get(v.pc))), entry(get(v.e)), inc(v.pc, 4), inc(v.pv, 8)),
+      inc(v.t, 1)),
+  ];
+}
+
 const functions: WasmFunction[] = [
+  // Row kernels run over rows [i0, n) (i0 = 0 when omitted: whole matrices); block sweeps pass a range.
   // y[i] = sum_p va[p] x[ci[p]]; with b != 0, y[i] = b[i] - x[i] + that sum (the residual of (I - A) x = b).
-  fn('rowsMul', { ...csr, x: I32, y: I32, b: I32 }, rowLocals, [], (v) => [
-    set(v.i, i32(0)),
+  fn('rowsMul', { ...csr, x: I32, y: I32, b: I32, i0: I32 }, rowLocals, [], (v) => [
+    set(v.i, get(v.i0)),
     loopWhile(ltS(get(v.i), get(v.n)),
       span(v, ldI32(at4(v.rp, get(v.i))), ldI32(at4(v.rp, get(v.i)), 4)),
       zeroAcc(v),
@@ -84,8 +103,8 @@ const functions: WasmFunction[] = [
       inc(v.i, 1)),
   ]),
   // y += A^T x (scatter along rows; y not cleared).
-  fn('colsMul', { ...csr, x: I32, y: I32 }, rowLocals, [], (v) => [
-    set(v.i, i32(0)),
+  fn('colsMul', { ...csr, x: I32, y: I32, i0: I32 }, rowLocals, [], (v) => [
+    set(v.i, get(v.i0)),
     loopWhile(ltS(get(v.i), get(v.n)),
       span(v, ldI32(at4(v.rp, get(v.i))), ldI32(at4(v.rp, get(v.i)), 4)),
       set(v.a, ldF64(at8(v.x, get(v.i)))),
@@ -93,8 +112,8 @@ const functions: WasmFunction[] = [
       inc(v.i, 1)),
   ]),
   // Forward sweep on rows, (D - L) w = s for M = A: w[i] = (s[i] + sum_{j<i} a_ij w[j]) / (1 - a_ii). s and w may alias.
-  fn('rowsForward', { ...csrm, s: I32, w: I32 }, { ...rowLocals, lo: I32, d: F64 }, [], (v) => [
-    set(v.i, i32(0)),
+  fn('rowsForward', { ...csrm, s: I32, w: I32, i0: I32 }, { ...rowLocals, lo: I32, d: F64 }, [], (v) => [
+    set(v.i, get(v.i0)),
     loopWhile(ltS(get(v.i), get(v.n)),
       split(v),
       set(v.ec, get(v.lo)),
@@ -103,10 +122,11 @@ const functions: WasmFunction[] = [
       stF64(at8(v.w, get(v.i)), fDiv(fAdd(ldF64(at8(v.s, get(v.i))), fAdd(get(v.s0), get(v.s1))), get(v.d))),
       inc(v.i, 1)),
   ]),
-  // Backward sweep on rows, (D - U) t = v: t[i] = (v[i] + sum_{j>i} a_ij t[j]) / (1 - a_ii); with g != 0, g[i] = -sum (= v - D t, Eisenstat's term). v and t may alias.
-  fn('rowsBackward', { ...csrm, vv: I32, t: I32, g: I32 }, { ...rowLocals, lo: I32, d: F64 }, [], (v) => [
+  // Backward sweep on rows, (D - U) t = v: t[i] = (v[i] + sum_{j>i} a_ij t[j]) / (1 - a_ii); with g != 0, g[i] = -sum (= v - D t, Eisenstat's term),
+  // or with v0 != 0 as well, g[i] = (v0[i] - v[i]) - sum (block sweeps: v holds v0 plus the other blocks' terms). v and t may alias.
+  fn('rowsBackward', { ...csrm, vv: I32, t: I32, g: I32, i0: I32, v0: I32 }, { ...rowLocals, lo: I32, d: F64 }, [], (v) => [
     set(v.i, sub(get(v.n), i32(1))),
-    loopWhile(ltS(i32(-1), get(v.i)),
+    loopWhile(geS(get(v.i), get(v.i0)),
       split(v),
       set(v.pc, get(v.hi)),
       set(v.pv, add(get(v.va), shl(sub(get(v.hi), get(v.ci)), i32(1)))),
@@ -114,13 +134,16 @@ const functions: WasmFunction[] = [
       zeroAcc(v),
       gatherSum(v, v.t),
       set(v.s0, fAdd(get(v.s0), get(v.s1))),
-      stF64(at8(v.t, get(v.i)), fDiv(fAdd(ldF64(at8(v.vv, get(v.i))), get(v.s0)), get(v.d))),
-      when(ne(get(v.g), i32(0)), stF64(at8(v.g, get(v.i)), fSub(f64(0), get(v.s0)))),
+      // vv may alias t: read it before t[i] is written.
+      set(v.a, ldF64(at8(v.vv, get(v.i)))),
+      stF64(at8(v.t, get(v.i)), fDiv(fAdd(get(v.a), get(v.s0)), get(v.d))),
+      when(ne(get(v.g), i32(0)),
+        stF64(at8(v.g, get(v.i)), selectF64(ne(get(v.v0), i32(0)), fSub(fSub(ldF64(at8(v.v0, get(v.i))), get(v.a)), get(v.s0)), fSub(f64(0), get(v.s0))))),
       dec(v.i, 1)),
   ]),
   // Forward sweep for M = A^T by scatter, in place on w (holding s): w[j] /= 1 - a_jj, then w[i] += a_ji w[j] for i > j.
-  fn('colsForward', { ...csrm, w: I32 }, { ...rowLocals, lo: I32, d: F64 }, [], (v) => [
-    set(v.i, i32(0)),
+  fn('colsForward', { ...csrm, w: I32, i0: I32 }, { ...rowLocals, lo: I32, d: F64 }, [], (v) => [
+    set(v.i, get(v.i0)),
     loopWhile(ltS(get(v.i), get(v.n)),
       split(v),
       set(v.q, at8(v.w, get(v.i))),
@@ -132,9 +155,9 @@ const functions: WasmFunction[] = [
       inc(v.i, 1)),
   ]),
   // Backward sweep for M = A^T by scatter, in place on t (holding v): t[j] /= 1 - a_jj, then t[i] += a_ji t[j] for i < j; with g != 0, g[j] = vv[j] - (t[j] before the division).
-  fn('colsBackward', { ...csrm, vv: I32, t: I32, g: I32 }, { ...rowLocals, lo: I32, d: F64 }, [], (v) => [
+  fn('colsBackward', { ...csrm, vv: I32, t: I32, g: I32, i0: I32 }, { ...rowLocals, lo: I32, d: F64 }, [], (v) => [
     set(v.i, sub(get(v.n), i32(1))),
-    loopWhile(ltS(i32(-1), get(v.i)),
+    loopWhile(geS(get(v.i), get(v.i0)),
       split(v),
       set(v.q, at8(v.t, get(v.i))),
       set(v.s0, ldF64(get(v.q))),
@@ -170,6 +193,20 @@ const functions: WasmFunction[] = [
   ]),
   // Zero `bytes` bytes at p (memory.fill).
   fn('zero', { p: I32, bytes: I32 }, {}, [], (v) => [get(v.p), i32(0), get(v.bytes), 0xfc, 0x0b, 0x00]),
+  // Copy `bytes` bytes from src to dst (memory.copy).
+  fn('copy', { dst: I32, src: I32, bytes: I32 }, {}, [], (v) => [get(v.dst), get(v.src), get(v.bytes), 0xfc, 0x0a, 0x00, 0x00]),
+  // Tiles (wasm-tiles.ts): `count` consecutive tiles of 2^hb rows; tile t holds entries tp[t] .. tp[t + 1] of
+  // (ix, va), each index packing (row in tile) << wb | (column in the stripe). Tile t's rows start at
+  // y + t 2^hb doubles, the stripe's columns at x. y[row] += va * x[column]: a product by A's tiles.
+  fn('tilesGather', tileParams, tileLocals, [], (v) => tileLoop(v, (e) => [
+    set(v.q, add(get(v.yb), shl(shrU(e, get(v.wb)), i32(3)))),
+    stF64(get(v.q), fAdd(ldF64(get(v.q)), fMul(ldF64(get(v.pv)), ldF64(add(get(v.x), shl(and(e, get(v.wm)), i32(3))))))),
+  ])),
+  // The same tiles as A^T: x[column] += va * y[row] (here y is the input, read per tile, x the output).
+  fn('tilesScatter', tileParams, tileLocals, [], (v) => tileLoop(v, (e) => [
+    set(v.q, add(get(v.x), shl(and(e, get(v.wm)), i32(3)))),
+    stF64(get(v.q), fAdd(ldF64(get(v.q)), fMul(ldF64(get(v.pv)), ldF64(add(get(v.yb), shl(shrU(e, get(v.wb)), i32(3))))))),
+  ])),
   // h[i] += V_i . w for i < count (V_i at V + i n doubles), chunked; returns ||w||^2.
   fn('dots', { V: I32, n: I32, count: I32, w: I32, h: I32 }, { o: I32, oe: I32, k0: I32, i: I32, base: I32, acc: V128, nn: V128, s: F64, tail: F64 }, [F64], (v) => [
     set(v.nn, vZero()),
@@ -250,6 +287,72 @@ const functions: WasmFunction[] = [
     pairs(v, stV(add(get(v.out), get(v.o)), vAdd(ldV(add(get(v.x), get(v.o))), vMul(get(v.hv), ldV(add(get(v.y), get(v.o)))))),
       stF64(add(get(v.out), get(v.o)), fAdd(ldF64(add(get(v.x), get(v.o))), fMul(get(v.a), ldF64(add(get(v.y), get(v.o))))))),
   ]),
+  // BiCGSTAB's vector work, fused so that each vector is read once per step (out: two doubles at `out`).
+  // p = r + beta (p - omega v).
+  fn('bicgP', { p: I32, r: I32, vv: I32, n: I32, beta: F64, omega: F64 }, { o: I32, oe: I32, bv: V128, wv: V128 }, [], (v) => {
+    const V = (b: number) => ldV(add(get(b), get(v.o))), F = (b: number) => ldF64(add(get(b), get(v.o)));
+    return [
+      set(v.bv, vSplat(get(v.beta))),
+      set(v.wv, vSplat(get(v.omega))),
+      set(v.o, i32(0)),
+      set(v.oe, shl(get(v.n), i32(3))),
+      pairs(v, stV(add(get(v.p), get(v.o)), vAdd(V(v.r), vMul(get(v.bv), vSub(V(v.p), vMul(get(v.wv), V(v.vv)))))),
+        stF64(add(get(v.p), get(v.o)), fAdd(F(v.r), fMul(get(v.beta), fSub(F(v.p), fMul(get(v.omega), F(v.vv))))))),
+    ];
+  }),
+  // r -= alpha v; u += alpha p; returns ||r||^2.
+  fn('bicgS', { r: I32, vv: I32, u: I32, p: I32, n: I32, alpha: F64 }, { o: I32, oe: I32, av: V128, x: V128, acc: V128, s: F64, tail: F64 }, [F64], (v) => {
+    const V = (b: number) => ldV(add(get(b), get(v.o))), F = (b: number) => ldF64(add(get(b), get(v.o)));
+    return [
+      set(v.av, vSplat(get(v.alpha))),
+      set(v.acc, vZero()),
+      set(v.tail, f64(0)),
+      set(v.o, i32(0)),
+      set(v.oe, shl(get(v.n), i32(3))),
+      pairs(v,
+        [set(v.x, vSub(V(v.r), vMul(get(v.av), V(v.vv)))), stV(add(get(v.r), get(v.o)), get(v.x)), set(v.acc, vAdd(get(v.acc), vMul(get(v.x), get(v.x)))),
+          stV(add(get(v.u), get(v.o)), vAdd(V(v.u), vMul(get(v.av), V(v.p))))],
+        [set(v.s, fSub(F(v.r), fMul(get(v.alpha), F(v.vv)))), stF64(add(get(v.r), get(v.o)), get(v.s)), set(v.tail, fAdd(get(v.tail), fMul(get(v.s), get(v.s)))),
+          stF64(add(get(v.u), get(v.o)), fAdd(F(v.u), fMul(get(v.alpha), F(v.p))))]),
+      fAdd(get(v.tail), fAdd(vLane(get(v.acc), 0), vLane(get(v.acc), 1))),
+    ];
+  }),
+  // out = (t . t, t . r).
+  fn('dot2', { t: I32, r: I32, n: I32, out: I32 }, { o: I32, oe: I32, x: V128, a1: V128, a2: V128, s: F64, s1: F64, s2: F64 }, [], (v) => {
+    const V = (b: number) => ldV(add(get(b), get(v.o))), F = (b: number) => ldF64(add(get(b), get(v.o)));
+    return [
+      set(v.a1, vZero()),
+      set(v.a2, vZero()),
+      set(v.s1, f64(0)),
+      set(v.s2, f64(0)),
+      set(v.o, i32(0)),
+      set(v.oe, shl(get(v.n), i32(3))),
+      pairs(v, [set(v.x, V(v.t)), set(v.a1, vAdd(get(v.a1), vMul(get(v.x), get(v.x)))), set(v.a2, vAdd(get(v.a2), vMul(get(v.x), V(v.r))))],
+        [set(v.s, F(v.t)), set(v.s1, fAdd(get(v.s1), fMul(get(v.s), get(v.s)))), set(v.s2, fAdd(get(v.s2), fMul(get(v.s), F(v.r))))]),
+      stF64(get(v.out), fAdd(get(v.s1), fAdd(vLane(get(v.a1), 0), vLane(get(v.a1), 1)))),
+      stF64(get(v.out), fAdd(get(v.s2), fAdd(vLane(get(v.a2), 0), vLane(get(v.a2), 1))), 8),
+    ];
+  }),
+  // u += omega r; r -= omega t; out = (r . r, rh . r) with the new r.
+  fn('bicgR', { u: I32, r: I32, t: I32, rh: I32, n: I32, omega: F64, out: I32 }, { o: I32, oe: I32, wv: V128, x: V128, a1: V128, a2: V128, s: F64, s1: F64, s2: F64 }, [], (v) => {
+    const V = (b: number) => ldV(add(get(b), get(v.o))), F = (b: number) => ldF64(add(get(b), get(v.o)));
+    return [
+      set(v.wv, vSplat(get(v.omega))),
+      set(v.a1, vZero()),
+      set(v.a2, vZero()),
+      set(v.s1, f64(0)),
+      set(v.s2, f64(0)),
+      set(v.o, i32(0)),
+      set(v.oe, shl(get(v.n), i32(3))),
+      pairs(v,
+        [set(v.x, V(v.r)), stV(add(get(v.u), get(v.o)), vAdd(V(v.u), vMul(get(v.wv), get(v.x)))), set(v.x, vSub(get(v.x), vMul(get(v.wv), V(v.t)))),
+          stV(add(get(v.r), get(v.o)), get(v.x)), set(v.a1, vAdd(get(v.a1), vMul(get(v.x), get(v.x)))), set(v.a2, vAdd(get(v.a2), vMul(get(v.x), V(v.rh))))],
+        [set(v.s, F(v.r)), stF64(add(get(v.u), get(v.o)), fAdd(F(v.u), fMul(get(v.omega), get(v.s)))), set(v.s, fSub(get(v.s), fMul(get(v.omega), F(v.t)))),
+          stF64(add(get(v.r), get(v.o)), get(v.s)), set(v.s1, fAdd(get(v.s1), fMul(get(v.s), get(v.s)))), set(v.s2, fAdd(get(v.s2), fMul(get(v.s), F(v.rh))))]),
+      stF64(get(v.out), fAdd(get(v.s1), fAdd(vLane(get(v.a1), 0), vLane(get(v.a1), 1)))),
+      stF64(get(v.out), fAdd(get(v.s2), fAdd(vLane(get(v.a2), 0), vLane(get(v.a2), 1))), 8),
+    ];
+  }),
   // y *= a over n doubles.
   fn('scale', { y: I32, n: I32, a: F64 }, { o: I32, oe: I32, hv: V128 }, [], (v) => [
     set(v.hv, vSplat(get(v.a))),
@@ -271,20 +374,27 @@ function pairs(v: Vars, pair: Code, single: Code): Code {
 
 /** The kernels' signatures (byte addresses for arrays). */
 export interface Kernels {
-  rowsMul(n: number, rp: number, ci: number, va: number, x: number, y: number, b: number): void;
-  colsMul(n: number, rp: number, ci: number, va: number, x: number, y: number): void;
-  rowsForward(n: number, rp: number, ci: number, va: number, mid: number, s: number, w: number): void;
-  rowsBackward(n: number, rp: number, ci: number, va: number, mid: number, v: number, t: number, g: number): void;
-  colsForward(n: number, rp: number, ci: number, va: number, mid: number, w: number): void;
-  colsBackward(n: number, rp: number, ci: number, va: number, mid: number, v: number, t: number, g: number): void;
+  rowsMul(n: number, rp: number, ci: number, va: number, x: number, y: number, b: number, i0?: number): void;
+  colsMul(n: number, rp: number, ci: number, va: number, x: number, y: number, i0?: number): void;
+  rowsForward(n: number, rp: number, ci: number, va: number, mid: number, s: number, w: number, i0?: number): void;
+  rowsBackward(n: number, rp: number, ci: number, va: number, mid: number, v: number, t: number, g: number, i0?: number, v0?: number): void;
+  colsForward(n: number, rp: number, ci: number, va: number, mid: number, w: number, i0?: number): void;
+  colsBackward(n: number, rp: number, ci: number, va: number, mid: number, v: number, t: number, g: number, i0?: number): void;
   sums(n: number, rp: number, ci: number, va: number, mid: number, rs: number, cs: number): number;
   zero(p: number, bytes: number): void;
+  copy(dst: number, src: number, bytes: number): void;
+  tilesGather(tp: number, count: number, ix: number, va: number, x: number, y: number, hb: number, wb: number): void;
+  tilesScatter(tp: number, count: number, ix: number, va: number, x: number, y: number, hb: number, wb: number): void;
   dots(V: number, n: number, count: number, w: number, h: number): number;
   subtract(V: number, n: number, count: number, w: number, h: number): number;
   combine(V: number, n: number, count: number, y: number, s: number): void;
   scaleAdd(y: number, x: number, n: number, a: number): void;
   scale(y: number, n: number, a: number): void;
   axpyTo(out: number, x: number, y: number, n: number, a: number): void;
+  bicgP(p: number, r: number, v: number, n: number, beta: number, omega: number): void;
+  bicgS(r: number, v: number, u: number, p: number, n: number, alpha: number): number;
+  dot2(t: number, r: number, n: number, out: number): void;
+  bicgR(u: number, r: number, t: number, rh: number, n: number, omega: number, out: number): void;
 }
 
 // The WebAssembly API as used here (the project's lib setting has no DOM types, which declare it).
@@ -398,7 +508,8 @@ export class WasmArena {
   }
 
   private alloc(bytes: number): number {
-    const at = (this.top + 63) & ~63;
+    // Not `& ~63`: addresses above 2 GiB are valid (wasm32 addresses are unsigned) but negative as int32.
+    const at = Math.ceil(this.top / 64) * 64;
     const end = at + bytes;
     if (end > MAX_PAGES * 65536) throw new RangeError(`wasm arena: ${end} bytes exceed the 4 GiB limit`);
     const have = this.memory.buffer.byteLength;

@@ -107,6 +107,37 @@ describe('wasm kernels', () => {
     }
   });
 
+  it('fused BiCGSTAB vector kernels agree with plain loops (odd lengths)', () => {
+    const ar = wasmCsrOf(economy(3, 1, 1).a)!.arena;
+    for (const n of [0, 1, 2, 3, 7, 1024, 2049]) {
+      const vec = (f: (i: number) => number) => {
+        const v = ar.f64(n);
+        for (let i = 0; i < n; i++) v[i] = f(i);
+        return v;
+      };
+      const p = vec((i) => Math.sin(i)), r = vec((i) => Math.cos(i * 0.3)), v = vec((i) => Math.sin(i * 0.7) + 0.1), u = vec((i) => i / 7), rh = vec((i) => Math.cos(i * 1.1));
+      const beta = 0.37, omega = -1.3, alpha = 0.61;
+      const p2 = [...p].map((x, i) => r[i] + beta * (x - omega * v[i]));
+      ar.k.bicgP(ar.ptr(p), ar.ptr(r), ar.ptr(v), n, beta, omega);
+      expect(relErr(p, p2)).toBeLessThan(1e-15);
+      const r2 = [...r].map((x, i) => x - alpha * v[i]), u2 = [...u].map((x, i) => x + alpha * p[i]);
+      const ss = ar.k.bicgS(ar.ptr(r), ar.ptr(v), ar.ptr(u), ar.ptr(p), n, alpha);
+      expect(relErr(r, r2)).toBeLessThan(1e-15);
+      expect(relErr(u, u2)).toBeLessThan(1e-15);
+      expect(ss).toBeCloseTo(r2.reduce((s, x) => s + x * x, 0), 10);
+      const out = ar.f64(2);
+      ar.k.dot2(ar.ptr(v), ar.ptr(r), n, ar.ptr(out));
+      expect(out[0]).toBeCloseTo([...v].reduce((s, x) => s + x * x, 0), 10);
+      expect(out[1]).toBeCloseTo([...v].reduce((s, x, i) => s + x * r[i], 0), 10);
+      const u3 = [...u].map((x, i) => x + omega * r[i]), r3 = [...r].map((x, i) => x - omega * v[i]);
+      ar.k.bicgR(ar.ptr(u), ar.ptr(r), ar.ptr(v), ar.ptr(rh), n, omega, ar.ptr(out));
+      expect(relErr(u, u3)).toBeLessThan(1e-15);
+      expect(relErr(r, r3)).toBeLessThan(1e-15);
+      expect(out[0]).toBeCloseTo(r3.reduce((s, x) => s + x * x, 0), 9);
+      expect(out[1]).toBeCloseTo(r3.reduce((s, x, i) => s + x * rh[i], 0), 9);
+    }
+  });
+
   it('solveLeontief and solvePrices on the wasm path match a dense solve (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 20, max: 90 }), fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, seed, selfUse) => {

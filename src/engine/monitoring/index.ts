@@ -7,7 +7,7 @@ export { DEFAULT_HS_MODEL, REGIME, REGIME_NAMES, STATUS, STATUS_NAMES, makeHsMod
 export { collapseSeries, createHsBatch, setSeriesScale, stepSeries, updateBatch } from './hs-batch.js';
 export { createHsFilter, deserializeHsFilter, loadSeries, readSeries, saveSeries, serializeHsFilter, updateHsFilter } from './hs-filter.js';
 export { forecastPeriodEnd, seriesTrend } from './period-end.js';
-export { DEFAULT_PLAUSIBILITY, checkReport, createPlausibilityState } from './plausibility.js';
+export { DEFAULT_PLAUSIBILITY, checkReport, createPlausibilityState, learnRatios, learnReport, reportRatios, resetPlausibilityState } from './plausibility.js';
 
 export type { MonitorError, MonitorErrorCode, MonitorResult } from './result.js';
 export type { HsModel, HsModelOptions, HsRegime, RegimeName, StatusName } from './hs-model.js';

@@ -142,28 +142,12 @@ export function createPlausibilityState(units: number, tech: Technology, options
  * @example const v = checkReport(st, 17, { products: [0], outputs: [980], consumed: Float64Array.of(118, 93_000) }).value;
  */
 export function checkReport(state: PlausibilityState, unit: number, report: UnitDayReport, learn = true): MonitorResult<PlausibilityVerdict> {
+  const bad = checkShape(state, unit, report);
+  if (bad) return bad;
   const { tech, options: o } = state;
   const nIn = tech.inputs;
-  if (!Number.isInteger(unit) || unit < 0 || unit >= state.units) return monitorFail('index', `unit ${unit} out of range [0, ${state.units})`);
-  const { products, outputs, consumed } = report;
-  if (products.length !== outputs.length) return monitorFail('shape', `products has ${products.length} entries, outputs ${outputs.length}`);
-  if (consumed.length !== nIn) return monitorFail('shape', `consumed has ${consumed.length} entries, technology has ${nIn} inputs`);
-  for (let q = 0; q < products.length; q++) {
-    const p = products[q];
-    if (p >>> 0 !== p || p >= tech.products) return monitorFail('index', `products[${q}] = ${p} out of range [0, ${tech.products})`);
-    if (!(outputs[q] >= 0) || !Number.isFinite(outputs[q])) return monitorFail('not-finite', `outputs[${q}] = ${outputs[q]} must be finite and >= 0`);
-  }
-  for (let i = 0; i < nIn; i++) {
-    const v = consumed[i];
-    if (v === v && (!(v >= 0) || !Number.isFinite(v))) return monitorFail('not-finite', `consumed[${i}] = ${v} must be finite and >= 0, or NaN when not reported`);
-  }
-
-  const expected = state.expected;
-  expected.fill(0);
-  for (let q = 0; q < products.length; q++) {
-    const p = products[q], out = outputs[q];
-    for (let i = 0; i < nIn; i++) expected[i] += tech.coef[i * tech.products + p] * out;
-  }
+  const { consumed } = report;
+  const expected = expectedUse(state, report);
 
   const evidence: InputEvidence[] = [];
   let sumW = 0, sumWD = 0, worst = -1, worstZ = Infinity, judged = false;
@@ -212,6 +196,113 @@ export function checkReport(state: PlausibilityState, unit: number, report: Unit
       ? `output not explained by inputs: the inputs consumed explain about ${(100 * explainedShare).toFixed(0)} % of it; input ${worst} consumed ${fmt(w.consumed)} vs ${fmt(w.expected)} expected at this unit's normal ratio ${w.normalRatio.toFixed(3)} (z = ${w.z.toFixed(1)}); score ${score.toFixed(2)} > ${o.threshold}`
       : `plausible: score ${score.toFixed(2)} <= ${o.threshold}`;
   return monitorOk({ judged: true, score, pValue: 1 - normalCdf(score), flag, explainedShare, worstInput: worst, inputs: evidence, reason });
+}
+
+/**
+ * Adds one unit-day report to the unit's history without judging it: the state afterwards is
+ * exactly the one checkReport(state, unit, report, true) leaves (same validation, same ratios),
+ * without the robust estimates and the verdict. For replaying the days before the one to judge.
+ * Returns the number of ratios learned; a report checkReport would refuse teaches nothing.
+ * @example learnReport(st, 0, { products: [0], outputs: [980], consumed: Float64Array.of(118, 93_000) }) // { ok: true, value: 2 }
+ */
+export function learnReport(state: PlausibilityState, unit: number, report: UnitDayReport): MonitorResult<number> {
+  const ratios = new Float64Array(state.tech.inputs);
+  const r = reportRatios(state, unit, report, ratios);
+  if (!r.ok) return r;
+  learnRatios(state, unit, ratios);
+  return r;
+}
+
+/**
+ * The log ratio ln(consumed / expected) of each input of one report, as checkReport learns it,
+ * into `out` from `offset` (one per input; NaN where it learns nothing: input unused or not
+ * reported, or a zero). With learnRatios it splits learnReport, so a day's ratios can be
+ * computed once and learned into many states. Returns the number of ratios; refuses what
+ * checkReport refuses, and an `out` too short.
+ * @example reportRatios(st, 0, report, out) // { ok: true, value: 2 }; out = [ln(118 / 112.3), ln(93000 / 94100)]
+ */
+export function reportRatios(state: PlausibilityState, unit: number, report: UnitDayReport, out: Float64Array, offset = 0): MonitorResult<number> {
+  const bad = checkShape(state, unit, report);
+  if (bad) return bad;
+  const nIn = state.tech.inputs;
+  if (!Number.isInteger(offset) || offset < 0 || out.length < offset + nIn) return monitorFail('shape', `out has ${out.length} entries, needs ${nIn} from ${offset}`);
+  const consumed = report.consumed;
+  const expected = expectedUse(state, report);
+  let n = 0;
+  for (let i = 0; i < nIn; i++) {
+    const e = expected[i], c = consumed[i];
+    if (!(e > 0) || !(c > 0)) out[offset + i] = NaN;
+    else {
+      out[offset + i] = Math.log(c / e);
+      n++;
+    }
+  }
+  return monitorOk(n);
+}
+
+/**
+ * Adds one day's ratios (as reportRatios gives them, from `offset`; NaN = nothing for that input)
+ * to the unit's history, oldest out first when the window is full. Unchecked: the unit must be
+ * in range and ratios hold an entry per input.
+ * @example learnRatios(st, 0, ratios)
+ */
+export function learnRatios(state: PlausibilityState, unit: number, ratios: ArrayLike<number>, offset = 0): void {
+  const nIn = state.tech.inputs;
+  const win = state.options.window;
+  for (let i = 0; i < nIn; i++) {
+    const x = ratios[offset + i];
+    if (x !== x) continue;
+    const cell = unit * nIn + i;
+    const n = state.filled[cell];
+    const h = state.head[cell];
+    state.history[cell * win + h] = x;
+    state.head[cell] = (h + 1) % win;
+    if (n < win) state.filled[cell] = n + 1;
+  }
+}
+
+/**
+ * Forgets every unit's history: the state is then as createPlausibilityState made it.
+ * @example resetPlausibilityState(st)
+ */
+export function resetPlausibilityState(state: PlausibilityState): void {
+  state.history.fill(0);
+  state.filled.fill(0);
+  state.head.fill(0);
+}
+
+// The checks of a report against the state (null when it is well formed).
+function checkShape(state: PlausibilityState, unit: number, report: UnitDayReport): MonitorResult<never> | null {
+  const { tech } = state;
+  const nIn = tech.inputs;
+  if (!Number.isInteger(unit) || unit < 0 || unit >= state.units) return monitorFail('index', `unit ${unit} out of range [0, ${state.units})`);
+  const { products, outputs, consumed } = report;
+  if (products.length !== outputs.length) return monitorFail('shape', `products has ${products.length} entries, outputs ${outputs.length}`);
+  if (consumed.length !== nIn) return monitorFail('shape', `consumed has ${consumed.length} entries, technology has ${nIn} inputs`);
+  for (let q = 0; q < products.length; q++) {
+    const p = products[q];
+    if (p >>> 0 !== p || p >= tech.products) return monitorFail('index', `products[${q}] = ${p} out of range [0, ${tech.products})`);
+    if (!(outputs[q] >= 0) || !Number.isFinite(outputs[q])) return monitorFail('not-finite', `outputs[${q}] = ${outputs[q]} must be finite and >= 0`);
+  }
+  for (let i = 0; i < nIn; i++) {
+    const v = consumed[i];
+    if (v === v && (!(v >= 0) || !Number.isFinite(v))) return monitorFail('not-finite', `consumed[${i}] = ${v} must be finite and >= 0, or NaN when not reported`);
+  }
+  return null;
+}
+
+// sum_p a[i][p] * output_p per input, into the state's workspace.
+function expectedUse(state: PlausibilityState, report: UnitDayReport): Float64Array {
+  const { tech } = state;
+  const nIn = tech.inputs;
+  const { products, outputs } = report;
+  const expected = state.expected;
+  expected.fill(0);
+  for (let q = 0; q < products.length; q++) {
+    const p = products[q], out = outputs[q];
+    for (let i = 0; i < nIn; i++) expected[i] += tech.coef[i * tech.products + p] * out;
+  }
+  return expected;
 }
 
 // Robust centre and spread of one cell's history: median and 1.4826 MAD, then the mean and sd
