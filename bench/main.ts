@@ -14,6 +14,7 @@ export const registry = new Map<string, Bench>([
   ['filters', { describe: 'Harrison-Stevens filter: series updates per second per core vs a plain Kalman loop', run: async (a) => ((await (await import('./filters.js')).run(a)), 0) }],
   ['ingest', { describe: 'report ingest through the API vs raw COPY (bench/ingest.ts)', run: async (a) => (await import('./ingest.js')).ingestBench(a) }],
   ['xlsx', { describe: 'reading a 1,000,000-row XLSX report file: Norma vs exceljs (bench/xlsx.ts)', run: async (a) => (await import('./xlsx.js')).xlsxBench(a) }],
+  ['drain', { describe: 'monitoring worker: drain of queued report changes, CPU per 1,000 changes (bench/drain.ts)', run: async (a) => (await import('./drain.js')).drainBench(a) }],
 ]);
 
 async function main(argv: string[]): Promise<number> {

@@ -13,6 +13,20 @@ export function numberArray(xs: readonly (number | bigint)[]): string {
 }
 
 /**
+ * An array literal of integers (ids, days, counts; plain or typed arrays); anything else is refused.
+ * @example intArray(Int32Array.of(3, -17)) // '{3,-17}'
+ */
+export function intArray(xs: ArrayLike<number>): string {
+  let out = '{';
+  for (let i = 0; i < xs.length; i++) {
+    const x = xs[i];
+    if (!Number.isInteger(x)) throw new RangeError(`not an integer: ${x}`);
+    out += i ? `,${x}` : `${x}`;
+  }
+  return out + '}';
+}
+
+/**
  * An array literal of decimal strings as PostgreSQL numeric reads them (checked, not quoted).
  * @example decimalArray(['1.5', '-2']) // '{1.5,-2}'
  */

@@ -1,7 +1,7 @@
 // Array literals built by hand must read back in PostgreSQL exactly as the values went in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import fc from 'fast-check';
-import { boolArray, decimalArray, numberArray, textArray, type Store } from '../../src/store/index.js';
+import { boolArray, decimalArray, intArray, numberArray, textArray, type Store } from '../../src/store/index.js';
 import { storeFixture } from '../support/stores.js';
 
 describe('array literals', () => {
@@ -39,5 +39,13 @@ describe('array literals', () => {
     expect(() => numberArray([NaN])).toThrow(RangeError);
     expect(() => decimalArray(['1e5'])).toThrow(RangeError);
     expect(() => decimalArray(['1,2'])).toThrow(RangeError);
+  });
+
+  it('integer arrays take plain and typed arrays and refuse fractions', async () => {
+    const [{ n }] = await store.query<{ n: number[] }>('select $1::int[] as n', [intArray(Int32Array.of(3, -17, 0))]);
+    expect(n).toEqual([3, -17, 0]);
+    expect(intArray([])).toBe('{}');
+    expect(() => intArray([1.5])).toThrow(RangeError);
+    expect(() => intArray([NaN])).toThrow(RangeError);
   });
 });

@@ -2,7 +2,7 @@
 // the level the series shows, closed after some normal reports, acknowledged by a person, and moved
 // up the region tree (unit -> county -> province -> nation) while nobody acknowledges them.
 import { addDays } from '../../domain/iso-date.js';
-import type { Queryable } from '../../store/index.js';
+import { intArray, textArray, type Queryable } from '../../store/index.js';
 import { writeAudit } from '../audit.js';
 import { nodesOfUnits } from '../auth/scope.js';
 import { actorName, type ServiceContext } from '../context.js';
@@ -97,11 +97,67 @@ export async function applySignals(
        from alert a join unnest($3::int[], $4::int[]) as k(u, p) on a.unit_id = k.u and a.product_id = k.p
       where a.org = $1 and a.type = $2 and a.status <> 'closed'
       order by a.unit_id, a.product_id for update of a`,
-    [ctx.org, type, relevant.map((s) => s.unitId), relevant.map((s) => s.productId)],
+    [ctx.org, type, intArray(relevant.map((s) => s.unitId)), intArray(relevant.map((s) => s.productId))],
   );
+  const rows = advanceAlerts(model, type, relevant, live, settings, ctx.today(), at);
+  // Writes: every changed alert in one update, then the new ones in one insert, in the order they
+  // were opened (ids follow it). Updates first: an alert closed here frees its (unit, product,
+  // type) for a new one opened later in the same batch.
+  const changed = rows.filter((a) => a.dirty && a.id !== null);
+  const opened = rows.filter((a) => a.dirty && a.id === null);
+  const atIso = at.toISOString();
+  if (changed.length) {
+    await tx.query(
+      `update alert a set level = t.l, status = t.s, last_day = t.ld, normal_days = t.n, escalation_since = t.es, closed_on = t.co,
+                          closed_at = case when t.s = 'closed' then $9::timestamptz end, detail = j.d
+         from unnest($2::int[], $3::text[], $4::text[], $5::date[], $6::int[], $7::date[], $8::date[]) with ordinality as t(id, l, s, ld, n, es, co, i)
+         join jsonb_array_elements($10::jsonb) with ordinality as j(d, i) on j.i = t.i
+        where a.org = $1 and a.id = t.id`,
+      [ctx.org, intArray(changed.map((a) => a.id!)), textArray(changed.map((a) => a.level)), textArray(changed.map((a) => a.status)),
+        textArray(changed.map((a) => a.last_day)), intArray(changed.map((a) => a.normal_days)), textArray(changed.map((a) => a.escalation_since)),
+        textArray(changed.map((a) => a.closed_on)), atIso, `[${changed.map((a) => JSON.stringify(a.detail)).join(',')}]`],
+    );
+  }
+  if (opened.length) {
+    await tx.query(
+      `insert into alert (org, type, unit_id, product_id, level, status, opened_on, opened_at, last_day, normal_days, escalated_to, escalation_step,
+                          escalation_since, closed_on, closed_at, detail)
+       select $1, t.ty, t.u, t.p, t.l, t.s, t.oo, $13, t.ld, t.n, t.et, 0, t.es, t.co, case when t.s = 'closed' then $13::timestamptz end, j.d
+         from unnest($2::text[], $3::int[], $4::int[], $5::text[], $6::text[], $7::date[], $8::date[], $9::int[], $10::text[], $11::date[], $12::date[])
+              with ordinality as t(ty, u, p, l, s, oo, ld, n, et, es, co, i)
+         join jsonb_array_elements($14::jsonb) with ordinality as j(d, i) on j.i = t.i
+        order by t.i`,
+      [ctx.org, textArray(opened.map((a) => a.type)), intArray(opened.map((a) => a.unit_id)), intArray(opened.map((a) => a.product_id)),
+        textArray(opened.map((a) => a.level)), textArray(opened.map((a) => a.status)), textArray(opened.map((a) => a.opened_on)),
+        textArray(opened.map((a) => a.last_day)), intArray(opened.map((a) => a.normal_days)), textArray(opened.map((a) => a.escalated_to)),
+        textArray(opened.map((a) => a.escalation_since)), textArray(opened.map((a) => a.closed_on)), atIso,
+        `[${opened.map((a) => JSON.stringify(a.detail)).join(',')}]`],
+    );
+  }
+}
+
+/**
+ * The alert machine of applySignals without its queries: from the live alerts of the series and
+ * their signals, the alerts it opened or changed (in the order it came to them).
+ */
+function advanceAlerts(
+  model: ReportingModel,
+  type: AlertType,
+  relevant: readonly SeriesSignals[],
+  live: readonly Omit<AlertRow, 'dirty'>[],
+  settings: MonitoringSettings,
+  today: string,
+  at: Date,
+): AlertRow[] {
   const byKey = new Map(live.map((a) => [`${a.unit_id}|${a.product_id}`, { ...a, id: Number(a.id), dirty: false } as AlertRow]));
-  const today = ctx.today();
   const rows: AlertRow[] = [];
+  const inRows = new Set<AlertRow>();
+  const keep = (a: AlertRow) => {
+    if (!inRows.has(a)) {
+      inRows.add(a);
+      rows.push(a);
+    }
+  };
   for (const s of relevant) {
     const unit = model.unitsById.get(s.unitId);
     if (!unit) continue;
@@ -114,7 +170,7 @@ export async function applySignals(
             id: null, type, unit_id: s.unitId, product_id: s.productId, level, status: 'open', opened_on: sig.day, last_day: sig.day, normal_days: 0,
             escalated_to: unit.code, escalation_step: 0, escalation_since: today, closed_on: null, detail: {}, dirty: true,
           };
-          rows.push(a);
+          keep(a);
         }
         let detail = { ...sig.detail };
         if (type === 'implausible') {
@@ -133,19 +189,19 @@ export async function applySignals(
         a.normal_days = 0;
         a.detail = detail;
         a.dirty = true;
-        if (!rows.includes(a)) rows.push(a);
+        keep(a);
       } else if (a && type === 'implausible' && ((a.detail.days as string[] | undefined) ?? []).includes(sig.day)) {
         // a flagged day re-checked after a correction and now plausible
         const days = ((a.detail.days as string[] | undefined) ?? []).filter((d) => d !== sig.day);
         a.detail = { ...a.detail, days, cleared: [...(((a.detail.cleared as string[] | undefined) ?? [])), sig.day].slice(-31) };
         if (days.length === 0) close(a, sig.day, at, 'corrected');
         a.dirty = true;
-        if (!rows.includes(a)) rows.push(a);
+        keep(a);
         if (a.status === 'closed') a = null;
       } else if (a && sig.counts && sig.day > a.last_day) {
         a.normal_days += 1;
         a.dirty = true;
-        if (!rows.includes(a)) rows.push(a);
+        keep(a);
         if (a.normal_days >= settings.closeAfterDays) {
           close(a, sig.day, at, 'back to normal');
           a = null;
@@ -153,25 +209,7 @@ export async function applySignals(
       }
     }
   }
-  for (const a of rows) {
-    if (!a.dirty) continue;
-    if (a.id === null) {
-      await tx.query(
-        `insert into alert (org, type, unit_id, product_id, level, status, opened_on, opened_at, last_day, normal_days, escalated_to, escalation_step,
-                            escalation_since, closed_on, closed_at, detail)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, 0, $12, $13, $14, $15)`,
-        [ctx.org, a.type, a.unit_id, a.product_id, a.level, a.status, a.opened_on, at.toISOString(), a.last_day, a.normal_days, a.escalated_to,
-          a.escalation_since, a.closed_on, a.status === 'closed' ? at.toISOString() : null, JSON.stringify(a.detail)],
-      );
-    } else {
-      await tx.query(
-        `update alert set level = $3, status = $4, last_day = $5, normal_days = $6, escalation_since = $7, closed_on = $8,
-                          closed_at = case when $4 = 'closed' then $9::timestamptz end, detail = $10
-          where org = $1 and id = $2`,
-        [ctx.org, a.id, a.level, a.status, a.last_day, a.normal_days, a.escalation_since, a.closed_on, at.toISOString(), JSON.stringify(a.detail)],
-      );
-    }
-  }
+  return rows;
 }
 
 function close(a: AlertRow, day: string, at: Date, reason: string): void {

@@ -67,16 +67,26 @@ export async function runMonitoring(tx: Queryable, ctx: ServiceContext, model: R
  * @example onReports(monitoringHook); // what registerMonitoring() does
  */
 export const monitoringHook: ReportHook = async (tx, ctx, changes, model) => {
+  await underSavepoint(tx, changes.length, () => runMonitoring(tx, ctx, model, changes));
+};
+
+/**
+ * Runs a batch's monitoring `work` of `count` changes under a savepoint: on failure its writes are
+ * rolled back and MonitoringOptions.onError decides (the default logs and lets the batch commit).
+ * The queue's drain (queue.ts) uses it as the report hook does.
+ * @example await underSavepoint(tx, changes.length, () => runMonitoring(tx, ctx, model, changes));
+ */
+export async function underSavepoint(tx: Queryable, count: number, work: () => Promise<void>): Promise<void> {
   await tx.query('savepoint norma_monitoring');
   try {
-    await runMonitoring(tx, ctx, model, changes);
+    await work();
     await tx.query('release savepoint norma_monitoring');
   } catch (e) {
     await tx.query('rollback to savepoint norma_monitoring');
     if (options.onError) options.onError(e);
-    else console.error(`norma: monitoring skipped for a report batch of ${changes.length} changes:`, e);
+    else console.error(`norma: monitoring skipped for a report batch of ${count} changes:`, e);
   }
-};
+}
 
 /**
  * Registers the monitoring hook for every report batch (once: later calls register nothing more)

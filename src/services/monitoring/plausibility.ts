@@ -10,7 +10,7 @@ import type { AlertSignal, SeriesSignals } from './alerts.js';
 import { microToNumber, readFigures, seriesKey } from './figures.js';
 
 /** Calendar days read back for a unit's history: enough for the engine's 40-day window of reports. */
-const HISTORY_DAYS = 100;
+export const HISTORY_DAYS = 100;
 
 /** A unit's technology for the check: its outputs, the inputs it reports, and their coefficients. */
 export interface UnitTechnology {
@@ -35,15 +35,22 @@ export async function unitTechnologies(q: Queryable, org: number, model: Reporti
         [org, [...codes]],
       )
     : [];
-  const coef = new Map(rows.map((r) => [`${r.input}>${r.output}`, Number(r.coefficient)]));
+  // coefficients by input id, then output id (the rows name products by code)
+  const coef = new Map<number, Map<number, number>>();
+  for (const r of rows) {
+    const i = model.productsByCode.get(r.input)?.id, p = model.productsByCode.get(r.output)?.id;
+    if (i === undefined || p === undefined) continue;
+    let byOutput = coef.get(i);
+    if (!byOutput) coef.set(i, (byOutput = new Map()));
+    byOutput.set(p, Number(r.coefficient));
+  }
   const out = new Map<number, UnitTechnology>();
   for (const u of units) {
     const outputs = [...u.outputs].filter(sum).sort((a, b) => a - b);
-    const code = (id: number) => model.productsById.get(id)!.code;
-    const inputs = [...u.consumes].filter(sum).filter((i) => outputs.some((p) => (coef.get(`${code(i)}>${code(p)}`) ?? 0) > 0)).sort((a, b) => a - b);
+    const inputs = [...u.consumes].filter(sum).filter((i) => outputs.some((p) => (coef.get(i)?.get(p) ?? 0) > 0)).sort((a, b) => a - b);
     if (outputs.length === 0 || inputs.length === 0) continue;
     const matrix = new Float64Array(inputs.length * outputs.length);
-    inputs.forEach((i, r) => outputs.forEach((p, c) => (matrix[r * outputs.length + c] = coef.get(`${code(i)}>${code(p)}`) ?? 0)));
+    inputs.forEach((i, r) => outputs.forEach((p, c) => (matrix[r * outputs.length + c] = coef.get(i)?.get(p) ?? 0)));
     out.set(u.id, { outputs, inputs, tech: { inputs: inputs.length, products: outputs.length, coef: matrix } });
   }
   return out;
@@ -166,7 +173,8 @@ export async function checkPlausibility(tx: Queryable, ctx: ServiceContext, mode
   });
 }
 
-function verdictDetail(v: PlausibilityVerdict, ut: UnitTechnology, model: ReportingModel): Record<string, unknown> {
+/** What an implausible alert keeps of a verdict. */
+export function verdictDetail(v: PlausibilityVerdict, ut: UnitTechnology, model: ReportingModel): Record<string, unknown> {
   const r = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
   return {
     score: r(v.score),

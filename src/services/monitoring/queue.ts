@@ -2,11 +2,13 @@
 // worker drains the queue into records, filters and alerts within a second or so.
 import type { ServiceContext } from '../context.js';
 import type { AppliedChange } from '../reporting/cells.js';
-import { fromMicro, toMicro } from '../reporting/micro.js';
-import { reportingModel } from '../reporting/model-cache.js';
+import { fromMicro } from '../reporting/micro.js';
+import { reportingModel, type ReportingModel } from '../reporting/model-cache.js';
 import type { ReportHook } from '../reporting/submit.js';
 import { escalateAlerts } from './alerts.js';
-import { monitoringHook } from './hook.js';
+import { monitorQueued, type QueuedChanges } from './drain.js';
+import { underSavepoint } from './hook.js';
+import { intArray, textArray } from '../../store/index.js';
 
 /**
  * The queued-mode report hook: adds each change to monitor_queue (deltas of one figure summed) in
@@ -19,35 +21,62 @@ export const enqueueHook: ReportHook = async (tx, ctx, changes) => {
      select $1, u, p, k, d, q, f, l from unnest($2::int[], $3::int[], $4::text[], $5::date[], $6::numeric[], $7::boolean[], $8::boolean[]) as t(u, p, k, d, q, f, l)
      on conflict (org, unit_id, product_id, kind, day) do update set
        delta = monitor_queue.delta + excluded.delta, first = monitor_queue.first or excluded.first`,
-    [ctx.org, changes.map((c) => c.unit.id), changes.map((c) => c.productId), changes.map((c) => c.kind), changes.map((c) => c.day),
-      changes.map((c) => fromMicro(c.delta)), changes.map((c) => c.first), changes.map((c) => c.late)],
+    [ctx.org, intArray(changes.map((c) => c.unit.id)), intArray(changes.map((c) => c.productId)), textArray(changes.map((c) => c.kind)),
+      textArray(changes.map((c) => c.day)), textArray(changes.map((c) => fromMicro(c.delta))), textArray(changes.map((c) => (c.first ? 't' : 'f'))),
+      textArray(changes.map((c) => (c.late ? 't' : 'f')))],
   );
 };
 
 /**
  * Takes up to `limit` queued changes (oldest figures first), runs monitoring on them and removes
- * them, in one transaction; returns how many were processed (0 when the queue is empty).
+ * them, in one transaction; returns how many were processed (0 when the queue is empty). The
+ * monitoring is monitorQueued (drain.ts): the same results as the inline hook on the same changes.
  * @example while ((await drainMonitorQueue(ctx)) > 0);
  */
 export async function drainMonitorQueue(ctx: ServiceContext, limit = 5000): Promise<number> {
   const model = await reportingModel(ctx);
   return ctx.store.transaction(async (tx) => {
-    const rows = await tx.query<{ unit_id: number; product_id: number; kind: 'output' | 'consumption'; day: string; delta: string; first: boolean; late: boolean }>(
-      `delete from monitor_queue where (org, unit_id, product_id, kind, day) in (
-         select org, unit_id, product_id, kind, day from monitor_queue where org = $1
-          order by unit_id, product_id, kind, day limit $2 for update skip locked)
-       returning unit_id, product_id, kind, day, delta::text as delta, first, late`,
+    // One row back: the taken changes packed as 'unit product output(1|0) daynumber delta first(1|0)'.
+    const [taken] = await tx.query<{ n: number; packed: string | null }>(
+      `with d as (
+         delete from monitor_queue where (org, unit_id, product_id, kind, day) in (
+           select org, unit_id, product_id, kind, day from monitor_queue where org = $1
+            order by unit_id, product_id, kind, day limit $2 for update skip locked)
+         returning unit_id, product_id, kind, day, delta, first)
+       select count(*)::int as n,
+              string_agg(unit_id::text || ' ' || product_id::text || ' ' || case when kind = 'output' then '1' else '0' end || ' ' ||
+                         (day - date '1970-01-01')::text || ' ' || delta::text || ' ' || case when first then '1' else '0' end,
+                         ',' order by unit_id, product_id, kind, day) as packed
+         from d`,
       [ctx.org, limit],
     );
-    const changes: AppliedChange[] = [];
-    for (const r of rows) {
-      const unit = model.unitsById.get(r.unit_id);
-      if (unit) changes.push({ unit, productId: r.product_id, kind: r.kind, day: r.day, delta: toMicro(r.delta), first: r.first, late: r.late });
-    }
-    changes.sort((a, b) => a.unit.id - b.unit.id || a.productId - b.productId || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
-    if (changes.length) await monitoringHook(tx, ctx, changes, model);
-    return rows.length;
+    const n = Number(taken?.n ?? 0);
+    const changes = n > 0 && taken.packed ? takenChanges(taken.packed, model) : null;
+    if (changes && changes.count) await underSavepoint(tx, changes.count, () => monitorQueued(tx, ctx, model, changes));
+    return n;
   });
+}
+
+/** The packed changes taken off the queue, those of units the model knows. */
+function takenChanges(packed: string, model: ReportingModel): QueuedChanges {
+  const items = packed.split(',');
+  const unit = new Int32Array(items.length), product = new Int32Array(items.length), output = new Uint8Array(items.length);
+  const day = new Int32Array(items.length), first = new Uint8Array(items.length);
+  const delta: string[] = [];
+  let count = 0;
+  for (const item of items) {
+    const f = item.split(' ');
+    const u = Number(f[0]);
+    if (!model.unitsById.has(u)) continue; // a unit gone from the model: nothing to monitor
+    unit[count] = u;
+    product[count] = Number(f[1]);
+    output[count] = f[2] === '1' ? 1 : 0;
+    day[count] = Number(f[3]);
+    delta.push(f[4]);
+    first[count] = f[5] === '1' ? 1 : 0;
+    count++;
+  }
+  return { count, unit, product, output, day, delta, first };
 }
 
 /** A running monitoring worker; `stop` waits for the pass in progress. */

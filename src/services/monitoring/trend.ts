@@ -21,7 +21,8 @@ interface FilterRow {
   state: unknown;
 }
 
-function signalDetail(u: HsUpdate, value: number): Record<string, unknown> {
+/** What an alert keeps of one filter update (rounded), with the observed value. */
+export function signalDetail(u: HsUpdate, value: number): Record<string, unknown> {
   const r = (x: number) => (Number.isFinite(x) ? Math.round(x * 1e4) / 1e4 : null);
   return {
     value,

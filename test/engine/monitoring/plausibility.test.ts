@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { checkReport, createPlausibilityState, type PlausibilityState } from '../../../src/engine/monitoring/index.js';
+import {
+  checkReport,
+  createPlausibilityState,
+  learnRatios,
+  learnReport,
+  reportRatios,
+  resetPlausibilityState,
+  type PlausibilityState,
+} from '../../../src/engine/monitoring/index.js';
 import { SIM_TECH, simulateUnits, type SimOptions } from './simulate.js';
 
 function must<T>(r: { ok: true; value: T } | { ok: false; error: { message: string } }): T {
@@ -99,5 +107,53 @@ describe('input plausibility of unit reports', () => {
       if (!r.ok) expect(r.error.code, r.error.message).toBe(code);
     }
     expect(createPlausibilityState(3, { inputs: 1, products: 2, coef: Float64Array.of(1) }).ok).toBe(false);
+  });
+
+  it('learnReport leaves exactly the state checkReport(..., true) leaves, and refuses what it refuses', () => {
+    const o: SimOptions = { units: 6, days: 120, seed: 11, padRate: 0.05 };
+    const days = simulateUnits(o);
+    const a = must(createPlausibilityState(o.units, SIM_TECH));
+    const b = must(createPlausibilityState(o.units, SIM_TECH));
+    const c = must(createPlausibilityState(o.units, SIM_TECH));
+    const ratios = new Float64Array(SIM_TECH.inputs);
+    for (const [k, d] of days.entries()) {
+      // some days without a report of one input, some with a zero
+      const consumed = Float64Array.from(d.consumed, (v, i) => ((k + i) % 17 === 0 ? NaN : (k + i) % 23 === 0 ? 0 : v));
+      const rep = { products: d.products, outputs: d.outputs, consumed };
+      must(checkReport(a, d.unit, rep, true));
+      must(learnReport(b, d.unit, rep));
+      must(reportRatios(c, d.unit, rep, ratios));
+      learnRatios(c, d.unit, ratios);
+    }
+    for (const s of [b, c]) {
+      expect(Array.from(s.history)).toEqual(Array.from(a.history));
+      expect(Array.from(s.filled)).toEqual(Array.from(a.filled));
+      expect(Array.from(s.head)).toEqual(Array.from(a.head));
+    }
+    // a reset state judges as a fresh one
+    resetPlausibilityState(c);
+    const fresh = must(createPlausibilityState(o.units, SIM_TECH));
+    expect(Array.from(c.history)).toEqual(Array.from(fresh.history));
+    expect(Array.from(c.filled)).toEqual(Array.from(fresh.filled));
+    expect(Array.from(c.head)).toEqual(Array.from(fresh.head));
+    const before = Float64Array.from(b.history);
+    for (const [unit, rep, code] of [
+      [9, { products: [0], outputs: [1], consumed: Float64Array.of(1, 1) }, 'index'],
+      [0, { products: [0], outputs: [-1], consumed: Float64Array.of(1, 1) }, 'not-finite'],
+      [0, { products: [0], outputs: [1], consumed: Float64Array.of(1) }, 'shape'],
+    ] as const) {
+      const r = learnReport(b, unit, rep);
+      expect(r.ok).toBe(false);
+      if (!r.ok) expect(r.error.code).toBe(code);
+    }
+    expect(Array.from(b.history)).toEqual(Array.from(before));
+    // ratios land at the offset asked for; an out too short is refused
+    const wide = new Float64Array(5).fill(7);
+    const rep = { products: [0], outputs: [100], consumed: Float64Array.of(12, NaN) };
+    expect(must(reportRatios(b, 0, rep, wide, 3))).toBe(1);
+    expect(wide[2]).toBe(7);
+    expect(wide[3]).toBe(Math.log(12 / (SIM_TECH.coef[0] * 100)));
+    expect(wide[4]).toBeNaN();
+    expect(reportRatios(b, 0, rep, wide, 4).ok).toBe(false);
   });
 });
