@@ -1,8 +1,45 @@
-// Fulfilment query latency at national, province and unit level over a store holding ~10 million
-// reports (the demo with enough units), through the HTTP API, p50 and p95.
+// Fulfilment query latency at national, province and unit level (and sector x region cuts and
+// /children on request) over a store holding ~10 million reports (the demo with enough units),
+// through the HTTP API, p50 and p95. `--reuse NAME` keeps the loaded store between runs.
+import { existsSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
 import { migrate, openStore } from '../src/store/index.js';
 import { loadDemo } from '../src/services/demo/load.js';
-import { flags, freshStore, machineLine, percentile, startServer } from './support.js';
+import { rebuildUnitsFulfilled } from '../src/services/fulfilment/units-fulfilled.js';
+import { flags, freshStore, machineLine, percentile, startServer, type BenchStore } from './support.js';
+
+const PG_ADMIN = process.env.NORMA_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+
+/**
+ * A store kept between runs (`--reuse NAME`): the PostgreSQL database norma_bench_keep_NAME or the
+ * PGlite directory norma-bench-keep-NAME in the temp directory, created on first use and never
+ * dropped by the bench (drop it by hand: `dropdb norma_bench_keep_NAME`, `rm -r`).
+ */
+async function keptStore(kind: 'pglite' | 'postgres', name: string): Promise<BenchStore | null> {
+  if (!/^[a-z0-9_]+$/.test(name)) throw new Error(`--reuse ${name}: use lower-case letters, digits and _`);
+  if (kind === 'pglite') {
+    const dir = join(tmpdir(), `norma-bench-keep-${name}`);
+    if (!existsSync(dir)) mkdirSync(dir);
+    return { kind, env: { NORMA_DATA: dir, DATABASE_URL: '' }, config: { dataDir: dir }, drop: async () => undefined };
+  }
+  const db = `norma_bench_keep_${name}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
+  try {
+    await admin.connect();
+    const [row] = (await admin.query('select 1 as x from pg_database where datname = $1', [db])).rows;
+    if (!row) await admin.query(`create database ${db}`);
+  } catch (e) {
+    console.log(`postgres: not available at ${PG_ADMIN} (${(e as Error).message}); skipped`);
+    return null;
+  } finally {
+    await admin.end().catch(() => undefined);
+  }
+  const url = new URL(PG_ADMIN);
+  url.pathname = `/${db}`;
+  return { kind, env: { DATABASE_URL: url.toString() }, config: { dataDir: '', databaseUrl: url.toString() }, drop: async () => undefined };
+}
 
 export async function fulfilmentBench(args: string[]): Promise<number> {
   const f = flags(args);
@@ -12,17 +49,29 @@ export async function fulfilmentBench(args: string[]): Promise<number> {
   // national, province and unit by default; cut (a unit's sector x its province) and children
   // (/children of a province along the region tree) on request.
   const levels = (f.get('levels') ?? 'national,province,unit').split(',') as ('national' | 'province' | 'unit' | 'cut' | 'children')[];
+  // --reuse NAME keeps the loaded store between runs (loaded on first use, with the --units given then).
+  const reuse = f.get('reuse');
   console.log(machineLine());
   console.log(`method: demo with ${units} units (reports 2026-01-01..2026-11-22), ${queries} queries per level over HTTP, random product and period (year, quarter, month, week, day)`);
   for (const kind of stores) {
-    const s = await freshStore(kind);
+    const s = reuse ? await keptStore(kind, reuse) : await freshStore(kind);
     if (!s) continue;
     try {
       const store = await openStore(s.config);
       await migrate(store);
       const t0 = performance.now();
-      const summary = await loadDemo(store, { seed: 1, units, through: '2026-11-22' });
-      console.log(`loaded store=${kind} reports=${summary.reports} ms=${Math.round(performance.now() - t0)}`);
+      const [{ n: orgs }] = await store.query<{ n: number }>('select count(*)::int as n from organisation');
+      const summary = orgs > 0
+        ? { reports: (await store.query<{ n: number }>('select count(*)::int as n from report_current'))[0].n }
+        : await loadDemo(store, { seed: 1, units, through: '2026-11-22' });
+      const loadedUnits = (await store.query<{ n: number }>('select count(*)::int as n from unit'))[0].n;
+      console.log(`${orgs > 0 ? `reused store=${kind} name=${reuse}` : `loaded store=${kind}`} units=${loadedUnits} reports=${summary.reports} ms=${Math.round(performance.now() - t0)}`);
+      if (orgs > 0 && (await store.query<{ n: number }>('select count(*)::int as n from fulfil_state'))[0].n === 0) {
+        // A migration since the load cleared the kept cells: build them again, as the load did.
+        const t1 = performance.now();
+        const r = await store.transaction((tx) => rebuildUnitsFulfilled({ store, org: 1, today: () => '2026-11-22' }, tx));
+        console.log(`rebuilt kept cells built=${r.built} rows=${r.rows} ms=${Math.round(performance.now() - t1)}`);
+      }
       const provinces = (await store.query<{ code: string }>(`select code from tree_node where tree = 'region' and kind = 'province'`)).map((r) => r.code);
       const made = await store.query<{ unit: string; product: string }>(
         `select up.unit, up.product from unit_product up join product p on p.org = up.org and p.code = up.product where up.role = 'output' and p.aggregation = 'sum'`,

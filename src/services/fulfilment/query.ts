@@ -9,8 +9,10 @@ import { NormaError } from '../errors.js';
 import { NATION } from '../trees.js';
 import { fromMicro, toMicro } from '../reporting/micro.js';
 import { reportingModel, type ReportingModel, type UnitInfo } from '../reporting/model-cache.js';
+import { readCellInputs, type CellInputs, type UnitInputs } from './cell-inputs.js';
 import { DayShares, monthOf, monthsOf, storedParts, targetPeriods } from './parts.js';
-import { isKept, readUnitsFulfilled } from './units-fulfilled.js';
+// Registers the report hook that keeps the count cells (units-fulfilled.ts) wherever queries are served.
+import './units-fulfilled.js';
 
 /** Where a figure is taken: a node of one tree, a sector x region cut, or a unit. */
 export interface CellRef {
@@ -90,141 +92,87 @@ function isUnitCell(model: ReportingModel, cell: CellRef): boolean {
   return cell.sector === cell.region && model.unitsByCode.has(cell.sector);
 }
 
-/** A node of one tree (the other side the nation): the cells kept for it directly. */
-function isNodeCell(model: ReportingModel, cell: CellRef): boolean {
-  return !isUnitCell(model, cell) && (cell.sector === NATION || cell.region === NATION);
+/** For one product: its units in model order, and those under each node of either tree. */
+interface ProductUnits {
+  readonly all: UnitInfo[];
+  readonly bySector: Map<string, UnitInfo[]>;
+  readonly byRegion: Map<string, UnitInfo[]>;
 }
 
-function hasDayCells(model: ReportingModel, cell: CellRef): boolean {
-  const depth = (c: string) => (c === NATION ? 0 : (model.nodes.get(c)?.depth ?? 99));
-  return (cell.sector === NATION && depth(cell.region) <= 1) || (cell.region === NATION && depth(cell.sector) <= 1);
+// Built once per model (a new model comes with every change of units, products or trees) and product.
+const productUnits = new WeakMap<ReportingModel, Map<number, ProductUnits>>();
+
+function unitsOfProduct(model: ReportingModel, productId: number): ProductUnits {
+  let byProduct = productUnits.get(model);
+  if (!byProduct) productUnits.set(model, (byProduct = new Map()));
+  let pu = byProduct.get(productId);
+  if (!pu) {
+    pu = { all: [], bySector: new Map(), byRegion: new Map() };
+    const add = (m: Map<string, UnitInfo[]>, code: string, u: UnitInfo) => {
+      const list = m.get(code);
+      if (list) list.push(u);
+      else m.set(code, [u]);
+    };
+    for (const u of model.unitsByCode.values()) {
+      if (!u.outputs.has(productId)) continue;
+      pu.all.push(u);
+      for (const c of u.sectorChain) add(pu.bySector, c, u);
+      for (const c of u.regionChain) add(pu.byRegion, c, u);
+    }
+    byProduct.set(productId, pu);
+  }
+  return pu;
 }
 
-class Figures {
-  constructor(
-    private readonly ctx: ServiceContext,
-    private readonly model: ReportingModel,
-    private readonly cal: Calendar,
-    private readonly productId: number,
-  ) {
+/**
+ * The units making the product under each cell, in model order (as `unitsIn(...).filter(...)` lists
+ * them), from an index of the product's units by node.
+ */
+function unitsOfCells(model: ReportingModel, cells: readonly CellRef[], productId: number): (readonly UnitInfo[])[] {
+  const pu = unitsOfProduct(model, productId);
+  const none: readonly UnitInfo[] = [];
+  return cells.map((c) => {
+    if (isUnitCell(model, c)) {
+      const u = model.unitsByCode.get(c.sector)!;
+      return u.outputs.has(productId) ? [u] : [];
+    }
+    const bySector = c.sector === NATION ? pu.all : (pu.bySector.get(c.sector) ?? none);
+    const byRegion = c.region === NATION ? pu.all : (pu.byRegion.get(c.region) ?? none);
+    if (c.region === NATION) return bySector;
+    if (c.sector === NATION) return byRegion;
+    // A cut: the shorter list, kept where the other side matches.
+    return bySector.length <= byRegion.length
+      ? bySector.filter((u) => u.regionChain.includes(c.region))
+      : byRegion.filter((u) => u.sectorChain.includes(c.sector));
+  });
+}
+
+/** Working-day shares and the month-to-date shares built from them (memoised per calendar). */
+class Shares {
+  private readonly shares: DayShares;
+  /** Elapsed share of a month by chain, month and through day. */
+  readonly elapsed = new Map<string, number>();
+  constructor(cal: Calendar) {
     this.shares = new DayShares(cal);
   }
 
-  private built: Promise<boolean> | undefined;
+  private static readonly byCalendar = new Map<string, Shares>();
 
-  /** Whether the cells kept with units_fulfilled are built (fulfil_state has the organisation). */
-  kept(): Promise<boolean> {
-    this.built ??= this.ctx.store
-      .query<{ n: number }>('select count(*)::int as n from fulfil_state where org = $1', [this.ctx.org])
-      .then((r) => r[0].n > 0);
-    return this.built;
+  /** The shares of a calendar, kept across requests while the calendar stays the same (a few calendars at most). */
+  static of(cal: Calendar): Shares {
+    const key = JSON.stringify(cal);
+    let s = Shares.byCalendar.get(key);
+    if (!s || s.elapsed.size > 100_000) {
+      if (Shares.byCalendar.size >= 8) Shares.byCalendar.clear();
+      Shares.byCalendar.set(key, (s = new Shares(cal)));
+    }
+    return s;
   }
-
-  /** Actual output of the cell in each stored part, in millionths. */
-  async actual(cell: CellRef, parts: readonly Period[], units: readonly UnitInfo[]): Promise<Map<string, bigint>> {
-    const out = new Map<string, bigint>(parts.map((p) => [p.id, 0n]));
-    const days = parts.filter((p) => p.kind === 'day').map((p) => p.id);
-    const dayCells = hasDayCells(this.model, cell);
-    const kept = await this.kept();
-    const cut = !isNodeCell(this.model, cell) && !isUnitCell(this.model, cell);
-    const keptDays = kept && (cut || (!dayCells && isNodeCell(this.model, cell)));
-    if (keptDays) {
-      // Kept with units_fulfilled (units-fulfilled.ts): a cut's months, years and days, and the days
-      // of nodes below the top sectors and provinces.
-      const periods = [...(cut ? parts.filter((p) => p.kind !== 'day').map((p) => p.id) : []), ...days];
-      if (periods.length) {
-        const rows = await this.ctx.store.query<{ period: string; q: string }>(
-          `select period, quantity::text as q from fulfil_actual
-            where org = $1 and sector = $2 and region = $3 and product_id = $4 and period = any($5)`,
-          [this.ctx.org, cell.sector, cell.region, this.productId, periods],
-        );
-        for (const r of rows) out.set(r.period, toMicro(r.q));
-      }
-      if (cut) return out;
-    }
-    if (isNodeCell(this.model, cell)) {
-      const periods = [...parts.filter((p) => p.kind !== 'day').map((p) => p.id), ...(dayCells ? days : [])];
-      if (periods.length) {
-        const rows = await this.ctx.store.query<{ period: string; q: string }>(
-          `select period, quantity::text as q from actual_cell
-            where org = $1 and sector = $2 and region = $3 and product_id = $4 and kind = 'output' and period = any($5)`,
-          [this.ctx.org, cell.sector, cell.region, this.productId, periods],
-        );
-        for (const r of rows) out.set(r.period, toMicro(r.q));
-      }
-    } else {
-      // A unit, or a sector x region cut: the month cells of its units (years are their months).
-      const months = new Map<string, string>();
-      for (const p of parts) {
-        if (p.kind === 'month') months.set(p.id, p.id);
-        else if (p.kind === 'year') for (const m of monthsOf(p)) months.set(m.id, p.id);
-      }
-      if (months.size && units.length) {
-        const rows = await this.ctx.store.query<{ period: string; q: string }>(
-          `select period, sum(quantity)::text as q from actual_cell
-            where org = $1 and sector = any($2::text[]) and region = sector and product_id = $3 and kind = 'output' and period = any($4)
-            group by period`,
-          [this.ctx.org, units.map((u) => u.code), this.productId, [...months.keys()]],
-        );
-        for (const r of rows) {
-          const part = months.get(r.period)!;
-          out.set(part, (out.get(part) ?? 0n) + toMicro(r.q));
-        }
-      }
-    }
-    if (days.length && !dayCells && units.length && !keptDays) {
-      // Deeper nodes keep no day cells: their units' figures in force are summed instead.
-      const rows = await this.ctx.store.query<{ day: string; q: string }>(
-        `select day, sum(quantity)::text as q from report_current
-          where org = $1 and product_id = $2 and kind = 'output' and day = any($3::date[]) and unit_id = any($4::int[])
-          group by day`,
-        [this.ctx.org, this.productId, days, units.map((u) => u.id)],
-      );
-      for (const r of rows) out.set(r.day, toMicro(r.q));
-    }
-    return out;
-  }
-
-  /** Target of the cell for a month or year, or null when the plan sets none. */
-  async periodTargets(cell: CellRef, periods: readonly string[], units: readonly UnitInfo[]): Promise<Map<string, bigint>> {
-    const cut = !isNodeCell(this.model, cell) && !isUnitCell(this.model, cell) && !(await this.kept());
-    const rows = cut
-      ? await this.ctx.store.query<{ period: string; q: string }>(
-          `select period, sum(quantity)::text as q from target_cell
-            where org = $1 and sector = any($2::text[]) and region = sector and product_id = $3 and period = any($4) group by period`,
-          [this.ctx.org, units.map((u) => u.code), this.productId, periods],
-        )
-      : await this.ctx.store.query<{ period: string; q: string }>(
-          `select period, quantity::text as q from target_cell
-            where org = $1 and sector = $2 and region = $3 and product_id = $4 and period = any($5)`,
-          [this.ctx.org, cell.sector, cell.region, this.productId, periods],
-        );
-    const out = new Map(rows.map((r) => [r.period, toMicro(r.q)]));
-    if (cell.sector === NATION && cell.region === NATION) {
-      // Years beyond the annual plans: the five-year plan's national targets.
-      const missing = periods.filter((p) => !out.has(p) && /^\d{4}$/.test(p));
-      if (missing.length) {
-        const fyp = await this.ctx.store.query<{ period: string; q: string }>(
-          `select t.period, t.quantity::text as q from target t
-             join plan p on p.org = t.org and p.code = t.plan and p.period ~ '^[0-9]{4}-[0-9]{4}$'
-             join (select plan, max(version) as version from plan_version where org = $1 and status in ('approved', 'revised') group by plan) v
-               on v.plan = t.plan and v.version = t.version
-            where t.org = $1 and t.node = $2 and t.product = $3 and t.period = any($4)`,
-          [this.ctx.org, NATION, this.model.productsById.get(this.productId)!.code, missing],
-        );
-        for (const r of fyp) out.set(r.period, toMicro(r.q));
-      }
-    }
-    return out;
-  }
-
-  private readonly shares: DayShares;
 
   /** Working-day share of a day in its month, for splitting month targets into days (memoised per calendar). */
   dayShare(day: string, chain: readonly string[]): number {
     return this.shares.dayShare(day, chain);
   }
-
 }
 
 /**
@@ -235,17 +183,19 @@ class Figures {
 export async function fulfilment(ctx: ServiceContext, q: FulfilmentQuery): Promise<FulfilmentView> {
   const model = await reportingModel(ctx);
   const cell = resolveCell(model, q);
-  return fulfilmentOf(ctx, model, await loadCalendar(ctx), cell, q.product, q.period);
+  const [view] = await fulfilmentOfCells(ctx, model, [cell], q.product, q.period);
+  return view;
 }
 
-/** The node's own figure and each child's (units included) for the same product and period. */
+/**
+ * The node's own figure and each child's (units included) for the same product and period, read for
+ * all of them at once with set-based queries (the same figures as asking for each child alone).
+ */
 export async function fulfilmentChildren(ctx: ServiceContext, q: FulfilmentQuery): Promise<{ node: FulfilmentView; children: FulfilmentView[] }> {
   const model = await reportingModel(ctx);
-  const cal = await loadCalendar(ctx);
   const cell = resolveCell(model, q);
-  const node = await fulfilmentOf(ctx, model, cal, cell, q.product, q.period);
+  const product = checkProduct(model, q.product);
   const childCells: CellRef[] = [];
-  const product = model.productsByCode.get(q.product)!;
   if (!(cell.sector === cell.region && model.unitsByCode.has(cell.sector))) {
     // Children along the tree asked for: the side that is not the nation, or the sector side by default.
     const side: 'sector' | 'region' = q.tree ?? (cell.sector !== NATION || cell.region === NATION ? 'sector' : 'region');
@@ -255,40 +205,60 @@ export async function fulfilmentChildren(ctx: ServiceContext, q: FulfilmentQuery
         childCells.push(side === 'sector' ? { sector: code, region: cell.region, node: code } : { sector: cell.sector, region: code, node: code });
       }
     }
-    for (const u of unitsIn(model, cell)) {
+    for (const u of unitsOfCells(model, [cell], product.id)[0]) {
       const chain = side === 'sector' ? u.sectorChain : u.regionChain;
-      if ((chain[0] ?? NATION) === parent && u.outputs.has(product.id)) childCells.push({ sector: u.code, region: u.code, node: u.code });
+      if ((chain[0] ?? NATION) === parent) childCells.push({ sector: u.code, region: u.code, node: u.code });
     }
   }
-  // Children are independent: they are computed concurrently (the store's pool bounds the queries).
-  const children = (await Promise.all(childCells.map((c) => fulfilmentOf(ctx, model, cal, c, q.product, q.period)))).filter((f) => f.units_total > 0);
-  return { node, children };
+  const [node, ...children] = await fulfilmentOfCells(ctx, model, [cell, ...childCells], q.product, q.period);
+  return { node, children: children.filter((f) => f.units_total > 0) };
 }
 
-async function fulfilmentOf(ctx: ServiceContext, model: ReportingModel, cal: Calendar, cell: CellRef, productCode: string, periodId: string): Promise<FulfilmentView> {
-  const product = model.productsByCode.get(productCode);
-  if (!product) throw new NormaError('NORMA_ERR_NOT_FOUND', `no product ${JSON.stringify(productCode)}`, [{ field: 'product', reason: 'unknown product' }]);
+function checkProduct(model: ReportingModel, code: string) {
+  const product = model.productsByCode.get(code);
+  if (!product) throw new NormaError('NORMA_ERR_NOT_FOUND', `no product ${JSON.stringify(code)}`, [{ field: 'product', reason: 'unknown product' }]);
+  return product;
+}
+
+/** Fulfilment of each cell for one product and period, from one batch of reads for all of them. */
+async function fulfilmentOfCells(ctx: ServiceContext, model: ReportingModel, cells: readonly CellRef[], productCode: string, periodId: string): Promise<FulfilmentView[]> {
+  const product = checkProduct(model, productCode);
   const parsed = parsePeriod(periodId);
   if (!parsed.ok) throw parsed.error;
   const period = parsed.value;
-  if (product.aggregation === 'weighted_mean') return weightedFulfilment(ctx, model, cell, product, period);
-  const figures = new Figures(ctx, model, cal, product.id);
-  const units = unitsIn(model, cell).filter((u) => u.outputs.has(product.id));
+  const cellUnits = unitsOfCells(model, cells, product.id);
+  if (product.aggregation === 'weighted_mean') return weightedFulfilment(ctx, cells, cellUnits, product, period);
   const through = addDays(ctx.today(), -1);
+  const parts = storedParts(period);
+  // The projection's history: the last 60 days' actuals, for open periods.
+  const history: string[] = [];
+  if (period.end > through) for (let d = addDays(through, -(HISTORY_DAYS - 1)); d <= through; d = addDays(d, 1)) if (parsePeriod(d).ok) history.push(d);
+  // The calendar and the cells are read concurrently: neither needs the other.
+  const [cal, inputs] = await Promise.all([
+    loadCalendar(ctx),
+    readCellInputs(ctx, model, cells.map((cell, i) => ({ cell, units: cellUnits[i] })), product.id, period, parts, history, through),
+  ]);
+  const shares = Shares.of(cal);
+  return cells.map((cell, i) => figuresOf(model, shares, cell, cellUnits[i], productCode, period, parts, history, through, inputs.cells[i], inputs.units));
+}
+
+/** The fulfilment view of one cell from what was read for it. */
+function figuresOf(
+  model: ReportingModel, shares: Shares, cell: CellRef, units: readonly UnitInfo[], productCode: string, period: Period, parts: readonly Period[],
+  historyDays: readonly string[], through: string, inputs: CellInputs, unitInputs: UnitInputs,
+): FulfilmentView {
   const regionChain = cell.region === NATION ? [] : cell.region === cell.sector ? [...(model.unitsByCode.get(cell.region)?.regionChain ?? [])].reverse() : chainOf(model, cell.region);
 
   // Actuals: from stored parts of the period.
-  const parts = storedParts(period);
-  const actualParts = await figures.actual(cell, parts, units);
   let actual = 0n;
-  for (const v of actualParts.values()) actual += v;
+  for (const v of inputs.parts.values()) actual += v;
 
   // Targets: months and years from target cells; days split their month's target over working days.
-  const targets = await figures.periodTargets(cell, targetPeriods(parts), units);
-  const { target, toDate } = planned(parts, targets, through, figures, regionChain);
+  const targets = inputs.targets;
+  const { target, toDate } = planned(parts, targets, through, shares, regionChain);
   const dayTarget = (d: string): number => {
     const t = targets.get(monthOf(d));
-    return t === undefined ? NaN : Number(t) * figures.dayShare(d, regionChain);
+    return t === undefined ? NaN : Number(t) * shares.dayShare(d, regionChain);
   };
 
   const actualNum = Number(actual);
@@ -299,14 +269,13 @@ async function fulfilmentOf(ctx: ServiceContext, model: ReportingModel, cal: Cal
   let low = actualNum;
   let high = actualNum;
   if (period.end > through && target !== null && toDate !== null) {
-    const f = await projectPeriodEnd(figures, cell, units, period, through, actualNum, dayTarget);
+    const f = projectPeriodEnd(historyDays, inputs.history, period, through, actualNum, dayTarget);
     if (f) ({ total: projected, low, high } = f);
     else if (toDate > 0) projected = low = high = actualNum + Math.max(0, target - toDate) * (actualNum / toDate);
   }
   // Nodes and cuts read the count kept incrementally (units-fulfilled.ts); a unit, or a through day
   // before the cells are exact, is computed from the units.
-  const kept = isUnitCell(model, cell) || units.length === 0 || !isKept(cell.sector, cell.region, period.kind) ? null : await readUnitsFulfilled(ctx.store, ctx.org, cell.sector, cell.region, product.id, period, through);
-  const { total, fulfilled } = kept !== null ? { total: units.length, fulfilled: kept } : await unitsFulfilled(ctx, units, product.id, parts, through, figures);
+  const { total, fulfilled } = inputs.kept !== null ? { total: units.length, fulfilled: inputs.kept } : countFulfilled(units, unitInputs, parts, through, shares);
   const micro = (x: number) => fromMicro(BigInt(Math.round(x)));
   return {
     node: cell.node,
@@ -333,16 +302,13 @@ function chainOf(model: ReportingModel, code: string): string[] {
   return out;
 }
 
-const elapsedShares = new WeakMap<Figures, Map<string, number>>();
-
-function monthToDate(m: Period, through: string, monthTarget: number, figures: Figures, chain: readonly string[]): number {
-  let cache = elapsedShares.get(figures);
-  if (!cache) elapsedShares.set(figures, (cache = new Map()));
+function monthToDate(m: Period, through: string, monthTarget: number, shares: Shares, chain: readonly string[]): number {
+  const cache = shares.elapsed;
   const key = `${chain.join('/')}|${m.id}|${through}`;
   let share = cache.get(key);
   if (share === undefined) {
     share = 0;
-    for (let d = m.start; d <= through && d <= m.end; d = addDays(d, 1)) share += figures.dayShare(d, chain);
+    for (let d = m.start; d <= through && d <= m.end; d = addDays(d, 1)) share += shares.dayShare(d, chain);
     cache.set(key, share);
   }
   return monthTarget * share;
@@ -354,23 +320,17 @@ const HISTORY_DAYS = 60;
  * Period-end forecast from the filter over the last 60 days' ratio of actual to the daily plan; null
  * when there is too little history or the remaining days have no plan to carry the ratio over.
  */
-async function projectPeriodEnd(
-  figures: Figures, cell: CellRef, units: readonly UnitInfo[], period: Period, through: string, actualToDate: number,
+function projectPeriodEnd(
+  history: readonly string[], actual: ReadonlyMap<string, bigint>, period: Period, through: string, actualToDate: number,
   dayTarget: (d: string) => number,
-): Promise<{ total: number; low: number; high: number } | null> {
-  const history: Period[] = [];
-  for (let d = addDays(through, -(HISTORY_DAYS - 1)); d <= through; d = addDays(d, 1)) {
-    const p = parsePeriod(d);
-    if (p.ok) history.push(p.value);
-  }
-  const actual = await figures.actual(cell, history, units);
+): { total: number; low: number; high: number } | null {
   const filter = createHsFilter();
   if (!filter.ok) return null;
   let fed = 0;
   for (const d of history) {
-    const t = dayTarget(d.id);
+    const t = dayTarget(d);
     if (!(t > 0)) continue; // rest days and days without a plan carry no ratio
-    if (updateHsFilter(filter.value, Number(actual.get(d.id) ?? 0n) / t).ok) fed++;
+    if (updateHsFilter(filter.value, Number(actual.get(d) ?? 0n) / t).ok) fed++;
   }
   if (fed < 10) return null;
   const seasonal: number[] = [];
@@ -389,7 +349,7 @@ async function projectPeriodEnd(
  * Target of the stored parts and the share due by `through` (in millionths, as doubles); null when the
  * plan sets no target for some part.
  */
-function planned(parts: readonly Period[], targets: ReadonlyMap<string, bigint>, through: string, figures: Figures, chain: readonly string[]): { target: number | null; toDate: number | null } {
+function planned(parts: readonly Period[], targets: ReadonlyMap<string, bigint>, through: string, shares: Shares, chain: readonly string[]): { target: number | null; toDate: number | null } {
   const month = (id: string) => {
     const t = targets.get(id);
     return t === undefined ? NaN : Number(t);
@@ -400,16 +360,16 @@ function planned(parts: readonly Period[], targets: ReadonlyMap<string, bigint>,
     let t: number;
     let td: number;
     if (p.kind === 'day') {
-      t = month(monthOf(p.id)) * figures.dayShare(p.id, chain);
+      t = month(monthOf(p.id)) * shares.dayShare(p.id, chain);
       td = p.id <= through ? t : 0;
     } else if (p.kind === 'month') {
       t = month(p.id);
-      td = p.end <= through ? t : p.start > through ? 0 : monthToDate(p, through, t, figures, chain);
+      td = p.end <= through ? t : p.start > through ? 0 : monthToDate(p, through, t, shares, chain);
     } else {
       t = month(p.id);
       if (p.end <= through) td = t;
       else if (p.start > through) td = 0;
-      else td = monthsOf(p).reduce((acc, m) => acc + (m.end <= through ? month(m.id) : m.start > through ? 0 : monthToDate(m, through, month(m.id), figures, chain)), 0);
+      else td = monthsOf(p).reduce((acc, m) => acc + (m.end <= through ? month(m.id) : m.start > through ? 0 : monthToDate(m, through, month(m.id), shares, chain)), 0);
     }
     target += t;
     toDate += td;
@@ -417,9 +377,22 @@ function planned(parts: readonly Period[], targets: ReadonlyMap<string, bigint>,
   return { target: Number.isNaN(target) ? null : target, toDate: Number.isNaN(toDate) ? null : toDate };
 }
 
+/** How many of the units are at or above 100 % (of the target to date while open), from each unit's actual and targets. */
+function countFulfilled(units: readonly UnitInfo[], inputs: UnitInputs, parts: readonly Period[], through: string, shares: Shares): { total: number; fulfilled: number } {
+  if (units.length === 0) return { total: 0, fulfilled: 0 };
+  let fulfilled = 0;
+  for (const u of units) {
+    const t = inputs.targets.get(u.code);
+    if (!t) continue;
+    const { toDate } = planned(parts, t, through, shares, [...u.regionChain].reverse());
+    if (toDate !== null && toDate > 0 && (inputs.actual.get(u.code) ?? 0) >= toDate) fulfilled++;
+  }
+  return { total: units.length, fulfilled };
+}
+
 /** Units making the product under the cell, and how many are at or above 100 % (of the target to date while open). */
-export async function unitsFulfilled(
-  ctx: ServiceContext, units: readonly UnitInfo[], productId: number, parts: readonly Period[], through: string, figures: Figures,
+async function unitsFulfilled(
+  ctx: ServiceContext, units: readonly UnitInfo[], productId: number, parts: readonly Period[], through: string, shares: Shares,
 ): Promise<{ total: number; fulfilled: number }> {
   if (units.length === 0) return { total: 0, fulfilled: 0 };
   const ids = units.map((u) => u.id);
@@ -457,14 +430,7 @@ export async function unitsFulfilled(
     m.set(r.period, toMicro(r.q));
     targets.set(r.unit, m);
   }
-  let fulfilled = 0;
-  for (const u of units) {
-    const t = targets.get(u.code);
-    if (!t) continue;
-    const { toDate } = planned(parts, t, through, figures, [...u.regionChain].reverse());
-    if (toDate !== null && toDate > 0 && (actual.get(u.code) ?? 0) >= toDate) fulfilled++;
-  }
-  return { total: units.length, fulfilled };
+  return countFulfilled(units, { actual, targets }, parts, through, shares);
 }
 
 /**
@@ -475,13 +441,11 @@ export async function unitsFulfilled(
 export async function unitsFulfilledFromUnits(ctx: ServiceContext, q: FulfilmentQuery): Promise<{ total: number; fulfilled: number }> {
   const model = await reportingModel(ctx);
   const cell = resolveCell(model, q);
-  const product = model.productsByCode.get(q.product);
-  if (!product) throw new NormaError('NORMA_ERR_NOT_FOUND', `no product ${JSON.stringify(q.product)}`, [{ field: 'product', reason: 'unknown product' }]);
+  const product = checkProduct(model, q.product);
   const parsed = parsePeriod(q.period);
   if (!parsed.ok) throw parsed.error;
   const units = unitsIn(model, cell).filter((u) => u.outputs.has(product.id));
-  const figures = new Figures(ctx, model, await loadCalendar(ctx), product.id);
-  return unitsFulfilled(ctx, units, product.id, storedParts(parsed.value), addDays(ctx.today(), -1), figures);
+  return unitsFulfilled(ctx, units, product.id, storedParts(parsed.value), addDays(ctx.today(), -1), new Shares(await loadCalendar(ctx)));
 }
 
 /** The month whose end-of-month plan level stands for a period: its last month. */
@@ -496,24 +460,15 @@ function lastMonthOf(p: Period): string {
  * of the period's last month; to date, planned levels are interpolated within the month.
  */
 async function weightedFulfilment(
-  ctx: ServiceContext, model: ReportingModel, cell: CellRef, product: { id: number; code: string }, period: Period,
-): Promise<FulfilmentView> {
-  const units = unitsIn(model, cell).filter((u) => u.outputs.has(product.id));
+  ctx: ServiceContext, cells: readonly CellRef[], cellUnits: readonly (readonly UnitInfo[])[], product: { id: number; code: string }, period: Period,
+): Promise<FulfilmentView[]> {
+  // The units of all the cells at once (a node and its children share them); each cell's figures
+  // are then computed over its own units in model order, as for that cell alone.
+  const all = new Map<string, UnitInfo>();
+  for (const units of cellUnits) for (const u of units) all.set(u.code, u);
+  const codes = [...all.keys()];
   const through = addDays(ctx.today(), -1);
-  const codes = units.map((u) => u.code);
   const asOf = period.end < through ? period.end : through;
-  const weights = new Map<string, number>();
-  for (const r of await ctx.store.query<{ unit: string; w: string | null }>(
-    `select unit, capacity_per_day::text as w from unit_product where org = $1 and product = $2 and role = 'output' and unit = any($3::text[])`,
-    [ctx.org, product.code, codes],
-  )) weights.set(r.unit, r.w !== null && Number(r.w) > 0 ? Number(r.w) : 1);
-  const level = new Map<number, number>();
-  for (const r of await ctx.store.query<{ unit_id: number; q: string }>(
-    `select distinct on (unit_id) unit_id, quantity::text as q from report_current
-      where org = $1 and product_id = $2 and kind = 'output' and unit_id = any($3::int[]) and day <= $4
-      order by unit_id, day desc`,
-    [ctx.org, product.id, units.map((u) => u.id), period.end],
-  )) level.set(r.unit_id, Number(r.q));
   // Planned levels: month-end targets of the plan in force, per unit.
   const endMonth = lastMonthOf(period);
   const throughMonth = monthOf(asOf);
@@ -522,14 +477,31 @@ async function weightedFulfilment(
     const n = Number(m.slice(6));
     return n === 1 ? `${y - 1}-M12` : `${y}-M${String(n - 1).padStart(2, '0')}`;
   };
+  const [weightRows, levelRows, planRows] = await Promise.all([
+    ctx.store.query<{ unit: string; w: string | null }>(
+      `select unit, capacity_per_day::text as w from unit_product where org = $1 and product = $2 and role = 'output' and unit = any($3::text[])`,
+      [ctx.org, product.code, codes],
+    ),
+    ctx.store.query<{ unit_id: number; q: string }>(
+      `select distinct on (unit_id) unit_id, quantity::text as q from report_current
+        where org = $1 and product_id = $2 and kind = 'output' and unit_id = any($3::int[]) and day <= $4
+        order by unit_id, day desc`,
+      [ctx.org, product.id, [...all.values()].map((u) => u.id), period.end],
+    ),
+    ctx.store.query<{ node: string; period: string; q: string }>(
+      `select t.node, t.period, t.quantity::text as q from target t
+         join (select plan, max(version) as version from plan_version where org = $1 and status in ('approved', 'revised') group by plan) v
+           on v.plan = t.plan and v.version = t.version
+        where t.org = $1 and t.product = $2 and t.node = any($3::text[]) and t.period = any($4)`,
+      [ctx.org, product.code, codes, [endMonth, throughMonth, prevMonth(throughMonth)]],
+    ),
+  ]);
+  const weights = new Map<string, number>();
+  for (const r of weightRows) weights.set(r.unit, r.w !== null && Number(r.w) > 0 ? Number(r.w) : 1);
+  const level = new Map<number, number>();
+  for (const r of levelRows) level.set(r.unit_id, Number(r.q));
   const plans = new Map<string, Map<string, number>>();
-  for (const r of await ctx.store.query<{ node: string; period: string; q: string }>(
-    `select t.node, t.period, t.quantity::text as q from target t
-       join (select plan, max(version) as version from plan_version where org = $1 and status in ('approved', 'revised') group by plan) v
-         on v.plan = t.plan and v.version = t.version
-      where t.org = $1 and t.product = $2 and t.node = any($3::text[]) and t.period = any($4)`,
-    [ctx.org, product.code, codes, [endMonth, throughMonth, prevMonth(throughMonth)]],
-  )) {
+  for (const r of planRows) {
     const m = plans.get(r.node) ?? new Map<string, number>();
     m.set(r.period, Number(r.q));
     plans.set(r.node, m);
@@ -545,6 +517,14 @@ async function weightedFulfilment(
     const days = Number(p.value.end.slice(8, 10));
     return start + ((end - start) * Number(atDay.slice(8, 10))) / days;
   };
+  return cells.map((cell, i) => weightedView(cell, cellUnits[i], product.code, period, through, asOf, endMonth, weights, level, plans, planned));
+}
+
+function weightedView(
+  cell: CellRef, units: readonly UnitInfo[], productCode: string, period: Period, through: string, asOf: string, endMonth: string,
+  weights: ReadonlyMap<string, number>, level: ReadonlyMap<number, number>, plans: ReadonlyMap<string, ReadonlyMap<string, number>>,
+  planned: (unit: string, atDay: string) => number | undefined,
+): FulfilmentView {
   let wSum = 0;
   let actual = 0;
   let target: number | null = 0;
@@ -573,7 +553,7 @@ async function weightedFulfilment(
     node: cell.node,
     sector: cell.sector,
     region: cell.region,
-    product: product.code,
+    product: productCode,
     period: period.id,
     target: t === null ? null : dec(t),
     actual: dec(a),
