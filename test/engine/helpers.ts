@@ -78,3 +78,11 @@ export const productiveEconomy = (maxN = 12, maxColSum = 0.95) =>
       }
       return { n, a, d };
     });
+
+/** A CSR matrix as dense rows (duplicates summed). */
+export function denseOf(a: CsrMatrix): number[][] {
+  const n = a.nRows;
+  const m = Array.from({ length: n }, () => new Array<number>(a.nCols).fill(0));
+  for (let i = 0; i < n; i++) for (let p = a.rowPtr[i]; p < a.rowPtr[i + 1]; p++) m[i][a.colIdx[p]] += a.values[p];
+  return m;
+}

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { csrFromTriplets, solveLeontief, solvePrices, leontiefResidual, colSums, rowSums, type CsrMatrix } from '../../src/engine/index.js';
 import { csrAllocate, wasmCsrOf, wasmPrepare } from '../../src/engine/wasm-csr.js';
 import { wasmModule } from '../../src/engine/wasm-kernels.js';
-import { denseIminus, denseSolve, relErr } from './helpers.js';
+import { denseIminus, denseOf, denseSolve, relErr } from './helpers.js';
 
 // Random productive economy; `selfUse` puts a diagonal entry in about that share of columns.
 function economy(n: number, k: number, seed: number, selfUse = 0.3, scale = 0.9) {
@@ -27,13 +27,6 @@ function economy(n: number, k: number, seed: number, selfUse = 0.3, scale = 0.9)
   return { a: a.value, d: Float64Array.from({ length: n }, () => 0.1 + rnd()) };
 }
 
-function dense(a: CsrMatrix): number[][] {
-  const n = a.nRows;
-  const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) for (let p = a.rowPtr[i]; p < a.rowPtr[i + 1]; p++) m[i][a.colIdx[p]] += a.values[p];
-  return m;
-}
-
 describe('wasm kernels', () => {
   it('compile here (Node 20 has SIMD and shared memory)', () => {
     expect(wasmModule()).not.toBeNull();
@@ -54,7 +47,7 @@ describe('wasm kernels', () => {
           while (m < a.rowPtr[i + 1] && a.colIdx[m] < i) m++;
           expect(p.mid[i]).toBe(m);
         }
-        const A = dense(a);
+        const A = denseOf(a);
         const v = ar.f64(n);
         for (let i = 0; i < n; i++) v[i] = Math.cos(i + seed);
         const mid = ar.ptr(p.mid);
@@ -142,7 +135,7 @@ describe('wasm kernels', () => {
     fc.assert(
       fc.property(fc.integer({ min: 20, max: 90 }), fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, seed, selfUse) => {
         const { a, d } = economy(n, 4, seed, selfUse, 0.95);
-        const A = dense(a);
+        const A = denseOf(a);
         for (const prices of [false, true]) {
           const r = (prices ? solvePrices : solveLeontief)(a, d, { kernel: 'wasm', directMaxN: 1 });
           const g = (prices ? solvePrices : solveLeontief)(a, d, { kernel: 'wasm', directMaxN: 1, method: 'gmres' });

@@ -3,7 +3,7 @@ import fc from 'fast-check';
 import { csrFromTriplets, solveLeontief, solvePrices, leontiefResidual, rowSums, type CsrMatrix } from '../../src/engine/index.js';
 import { tiledOps, WasmTiledBuilder, wasmTiledFromCsr, wasmTiledToCsr, type WasmTiledMatrix } from '../../src/engine/wasm-tiles.js';
 import { runAlone, TeamProgram, WasmTeam } from '../../src/engine/wasm-team.js';
-import { denseIminus, denseSolve, relErr } from './helpers.js';
+import { denseIminus, denseOf, denseSolve, relErr } from './helpers.js';
 
 // Random economy with empty rows and columns: a share `empty` of products neither uses nor is used.
 function economy(n: number, k: number, seed: number, selfUse = 0.3, scale = 0.9, empty = 0.1) {
@@ -29,13 +29,6 @@ function economy(n: number, k: number, seed: number, selfUse = 0.3, scale = 0.9,
   const a = csrFromTriplets(n, n, Int32Array.from(r), Int32Array.from(c), Float64Array.from(v));
   if (!a.ok) throw new Error(a.error.message);
   return { a: a.value, d: Float64Array.from({ length: n }, () => 0.1 + rnd()) };
-}
-
-function dense(a: CsrMatrix): number[][] {
-  const n = a.nRows;
-  const m = Array.from({ length: n }, () => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) for (let p = a.rowPtr[i]; p < a.rowPtr[i + 1]; p++) m[i][a.colIdx[p]] += a.values[p];
-  return m;
 }
 
 function tiled(a: CsrMatrix, blockBits: number, tileBits: number): WasmTiledMatrix {
@@ -92,7 +85,7 @@ describe('cache-tiled layout (wasm-tiles)', () => {
         // A worker per matrix is costly to start: two threads in about a third of the runs.
         const team = two && seed % 3 === 0 ? WasmTeam.of(ar) : null;
         if (team) expect(team.whenReady(10000)).toBe(true);
-        const A = dense(a);
+        const A = denseOf(a);
         const v = ar.f64(n);
         for (let i = 0; i < n; i++) v[i] = Math.cos(i + seed);
         for (const prices of [false, true]) {
@@ -153,7 +146,7 @@ describe('cache-tiled layout (wasm-tiles)', () => {
       fc.property(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 1e6 }), layouts, (n, seed, layout) => {
         const { a, d } = economy(n, 4, seed, 0.5, 0.95);
         const m = tiled(a, layout.blockBits, layout.tileBits);
-        const A = dense(a);
+        const A = denseOf(a);
         for (const prices of [false, true]) {
           for (const method of ['auto', 'gmres'] as const) {
             const r = (prices ? solvePrices : solveLeontief)(m, d, { directMaxN: 0, method, threads: seed % 4 === 0 ? 2 : undefined });

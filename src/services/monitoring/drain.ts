@@ -32,7 +32,7 @@ import { applySignals, type AlertSignal, type SeriesSignals } from './alerts.js'
 import { EARLIEST_DAY, LATEST_DAY, decimalMicro, exactMicro, microDecimal, readFigureBlock, type BlockSeries, type FigureBlock } from './figure-block.js';
 import { monthOf, readFigures, seriesKey, type Figure } from './figures.js';
 import { HISTORY_DAYS, unitTechnologies, verdictDetail, type UnitTechnology } from './plausibility.js';
-import { bestOf, bestsOfFigures, type Best, type SeriesRecords } from './records.js';
+import { bestOf, bestsOfFigures, followRecordEvents, type Best, type SeriesRecords } from './records.js';
 import { monitoringSettings } from './settings.js';
 import { proposeStandards } from './standards.js';
 import { signalDetail } from './trend.js';
@@ -362,18 +362,7 @@ async function updateRecordsQueued(tx: Queryable, ctx: ServiceContext, ch: Queue
   }
   // Earlier events of a touched day or month follow its figure (see updateRecords).
   const f = r.follow;
-  await tx.query(
-    `with v as (select * from unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::numeric[]) as t(u, p, s, pe, q))
-     update record_event e set
-       withdrawn_at = case when e.previous_quantity is not null and v.q <= e.previous_quantity then $7::timestamptz end,
-       withdrawn_reason = case when e.previous_quantity is not null and v.q <= e.previous_quantity
-         then 'corrected to ' || v.q::text || ', not above the previous record ' || e.previous_quantity::text end,
-       quantity = case when e.previous_quantity is not null and v.q <= e.previous_quantity then e.quantity else v.q end
-       from v
-      where e.org = $1 and e.unit_id = v.u and e.product_id = v.p and e.scope = v.s and e.period = v.pe
-        and e.withdrawn_at is null and e.quantity <> v.q`,
-    [ctx.org, intArray(f.u), intArray(f.p), textArray(f.s), textArray(f.pe), textArray(f.q), atIso],
-  );
+  await followRecordEvents(tx, ctx.org, f, atIso);
   const t = w.records;
   await tx.query(
     `update series_record r set best_day = t.bd, best_day_qty = t.bdq, best_month = t.bm, best_month_qty = t.bmq, updated_at = $8

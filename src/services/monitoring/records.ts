@@ -1,6 +1,6 @@
 // Records: a unit's best day and best month of each product (output), kept incrementally from the
 // report hook, with an event for every new record and withdrawal of events a correction disproves.
-import type { Queryable } from '../../store/index.js';
+import { intArray, textArray, type Queryable } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import { fromMicro, toMicro } from '../reporting/micro.js';
 import type { ReportingModel } from '../reporting/model-cache.js';
@@ -203,18 +203,7 @@ export async function updateRecords(tx: Queryable, ctx: ServiceContext, changes:
       eu.push(s.unitId); ep.push(s.productId); es.push('month'); epe.push(m); eq.push(fromMicro(q));
     }
   }
-  await tx.query(
-    `with v as (select * from unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::numeric[]) as t(u, p, s, pe, q))
-     update record_event e set
-       withdrawn_at = case when e.previous_quantity is not null and v.q <= e.previous_quantity then $7::timestamptz end,
-       withdrawn_reason = case when e.previous_quantity is not null and v.q <= e.previous_quantity
-         then 'corrected to ' || v.q::text || ', not above the previous record ' || e.previous_quantity::text end,
-       quantity = case when e.previous_quantity is not null and v.q <= e.previous_quantity then e.quantity else v.q end
-       from v
-      where e.org = $1 and e.unit_id = v.u and e.product_id = v.p and e.scope = v.s and e.period = v.pe
-        and e.withdrawn_at is null and e.quantity <> v.q`,
-    [ctx.org, eu, ep, es, epe, eq, at.toISOString()],
-  );
+  await followRecordEvents(tx, ctx.org, { u: eu, p: ep, s: es, pe: epe, q: eq }, at.toISOString());
 
   const out: SeriesRecords[] = [];
   for (const r of results) {
@@ -305,4 +294,34 @@ export async function unitRecords(
     withdrawn_reason: r.withdrawn_reason,
   }));
   return { records, events };
+}
+
+/** Figures of touched days and months, per series and scope, as parallel columns (q: decimal text). */
+export interface FollowedFigures {
+  readonly u: readonly number[];
+  readonly p: readonly number[];
+  readonly s: readonly string[];
+  readonly pe: readonly string[];
+  readonly q: readonly string[];
+}
+
+/**
+ * Earlier record events of a touched day or month follow its figure: withdrawn when the corrected
+ * figure no longer beats the record it was said to beat, else their quantity is brought up to date.
+ * @example await followRecordEvents(tx, 1, { u: [7], p: [3], s: ['day'], pe: ['2026-03-02'], q: ['120'] }, at)
+ */
+export async function followRecordEvents(tx: Queryable, org: number, f: FollowedFigures, atIso: string): Promise<void> {
+  if (f.u.length === 0) return;
+  await tx.query(
+    `with v as (select * from unnest($2::int[], $3::int[], $4::text[], $5::text[], $6::numeric[]) as t(u, p, s, pe, q))
+     update record_event e set
+       withdrawn_at = case when e.previous_quantity is not null and v.q <= e.previous_quantity then $7::timestamptz end,
+       withdrawn_reason = case when e.previous_quantity is not null and v.q <= e.previous_quantity
+         then 'corrected to ' || v.q::text || ', not above the previous record ' || e.previous_quantity::text end,
+       quantity = case when e.previous_quantity is not null and v.q <= e.previous_quantity then e.quantity else v.q end
+       from v
+      where e.org = $1 and e.unit_id = v.u and e.product_id = v.p and e.scope = v.s and e.period = v.pe
+        and e.withdrawn_at is null and e.quantity <> v.q`,
+    [org, intArray(f.u), intArray(f.p), textArray(f.s), textArray(f.pe), textArray(f.q), atIso],
+  );
 }
