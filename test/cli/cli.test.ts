@@ -79,10 +79,12 @@ for (const kind of kinds) {
         const store = await open();
         try {
           return await store.query(
-            `select 'cell' as t, count(*)::int as n, sum(u)::text as s from (select sum(units) as u from fulfil_cell where day <= '2026-12-31' group by sector, region, product_id, period having sum(units) <> 0) c
-             union all select 'actual', count(*)::int, sum(quantity)::text from fulfil_actual
-             union all select 'unit_period', count(*)::int, sum(quantity)::text from fulfil_unit_period
-             union all select 'state', count(*)::int, null from fulfil_state`,
+            `select * from (
+               select 'cell' as t, count(*)::int as n, sum(u)::text as s from (select sum(units) as u from fulfil_cell where day <= '2026-12-31' group by sector, region, product_id, period having sum(units) <> 0) c
+               union all select 'actual', count(*)::int, sum(quantity)::text from fulfil_actual
+               union all select 'unit_period', count(*)::int, sum(quantity)::text from fulfil_unit_period
+               union all select 'state', count(*)::int, null from fulfil_state) f
+             order by t`,
           );
         } finally {
           await store.close();
