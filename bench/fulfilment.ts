@@ -4,13 +4,10 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { migrate, openStore } from '../src/store/index.js';
 import { loadDemo } from '../src/services/demo/load.js';
 import { rebuildUnitsFulfilled } from '../src/services/fulfilment/units-fulfilled.js';
-import { flags, freshStore, machineLine, percentile, startServer, type BenchStore } from './support.js';
-
-const PG_ADMIN = process.env.NORMA_BENCH_PG_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
+import { flags, freshStore, machineLine, percentile, postgresStore, startServer, type BenchStore } from './support.js';
 
 /**
  * A store kept between runs (`--reuse NAME`): the PostgreSQL database norma_bench_keep_NAME or the
@@ -24,21 +21,7 @@ async function keptStore(kind: 'pglite' | 'postgres', name: string): Promise<Ben
     if (!existsSync(dir)) mkdirSync(dir);
     return { kind, env: { NORMA_DATA: dir, DATABASE_URL: '' }, config: { dataDir: dir }, drop: async () => undefined };
   }
-  const db = `norma_bench_keep_${name}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
-  try {
-    await admin.connect();
-    const [row] = (await admin.query('select 1 as x from pg_database where datname = $1', [db])).rows;
-    if (!row) await admin.query(`create database ${db}`);
-  } catch (e) {
-    console.log(`postgres: not available at ${PG_ADMIN} (${(e as Error).message}); skipped`);
-    return null;
-  } finally {
-    await admin.end().catch(() => undefined);
-  }
-  const url = new URL(PG_ADMIN);
-  url.pathname = `/${db}`;
-  return { kind, env: { DATABASE_URL: url.toString() }, config: { dataDir: '', databaseUrl: url.toString() }, drop: async () => undefined };
+  return postgresStore(`norma_bench_keep_${name}`, async () => undefined);
 }
 
 export async function fulfilmentBench(args: string[]): Promise<number> {

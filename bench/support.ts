@@ -30,10 +30,24 @@ export async function freshStore(kind: 'pglite' | 'postgres'): Promise<BenchStor
     return { kind, env: { NORMA_DATA: dir, DATABASE_URL: '' }, config: { dataDir: dir }, drop: async () => rmSync(dir, { recursive: true, force: true }) };
   }
   const name = `norma_bench_${process.pid}_${Date.now()}`;
+  return postgresStore(name, async () => {
+    const c = new pg.Client({ connectionString: PG_ADMIN });
+    await c.connect();
+    await c.query(`drop database if exists ${name} with (force)`);
+    await c.end();
+  });
+}
+
+/**
+ * A PostgreSQL database as a bench store, created unless it exists (a store kept between runs is
+ * reused); null, with the reason printed, when no server answers. `drop` is what the bench calls at the end.
+ */
+export async function postgresStore(name: string, drop: () => Promise<void>): Promise<BenchStore | null> {
   const admin = new pg.Client({ connectionString: PG_ADMIN, connectionTimeoutMillis: 3000 });
   try {
     await admin.connect();
-    await admin.query(`create database ${name}`);
+    const [row] = (await admin.query('select 1 as x from pg_database where datname = $1', [name])).rows;
+    if (!row) await admin.query(`create database ${name}`);
   } catch (e) {
     console.log(`postgres: not available at ${PG_ADMIN} (${(e as Error).message}); skipped`);
     return null;
@@ -42,17 +56,7 @@ export async function freshStore(kind: 'pglite' | 'postgres'): Promise<BenchStor
   }
   const url = new URL(PG_ADMIN);
   url.pathname = `/${name}`;
-  return {
-    kind,
-    env: { DATABASE_URL: url.toString() },
-    config: { dataDir: '', databaseUrl: url.toString() },
-    async drop() {
-      const c = new pg.Client({ connectionString: PG_ADMIN });
-      await c.connect();
-      await c.query(`drop database if exists ${name} with (force)`);
-      await c.end();
-    },
-  };
+  return { kind: 'postgres', env: { DATABASE_URL: url.toString() }, config: { dataDir: '', databaseUrl: url.toString() }, drop };
 }
 
 export function freePort(): Promise<number> {

@@ -26,9 +26,16 @@ describe('bench output lines', () => {
   }, 180_000);
 
   it('fulfilment prints p50 and p95 per level', () => {
-    const lines = bench(['fulfilment', '--units', '30', '--queries', '5', '--store', 'pglite']);
-    for (const level of ['national', 'province', 'unit']) {
+    const lines = bench(['fulfilment', '--units', '30', '--queries', '5', '--store', 'pglite', '--levels', 'national,province,unit,cut,children']);
+    for (const level of ['national', 'province', 'unit', 'cut', 'children']) {
       expect(lines.some((l) => new RegExp(`^fulfilment store=pglite reports=\\d+ level=${level} p50_ms=[\\d.]+ p95_ms=[\\d.]+$`).test(l))).toBe(true);
+    }
+  }, 180_000);
+
+  it('drain prints changes per second and CPU per 1,000 changes for each phase', () => {
+    const lines = bench(['drain', '--changes', '2000', '--units', '60', '--store', 'pglite']);
+    for (const phase of ['bulk', 'daily']) {
+      expect(lines.some((l) => new RegExp(`^drain store=pglite phase=${phase} changes=\\d+ drains=\\d+ ms=\\d+ changes_per_s=\\d+ cpu_ms_per_1k=[\\d.]+ main_ms_per_1k=[\\d.]+ load1=[\\d.]+$`).test(l))).toBe(true);
     }
   }, 180_000);
 

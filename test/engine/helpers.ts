@@ -86,3 +86,33 @@ export function denseOf(a: CsrMatrix): number[][] {
   for (let i = 0; i < n; i++) for (let p = a.rowPtr[i]; p < a.rowPtr[i + 1]; p++) m[i][a.colIdx[p]] += a.values[p];
   return m;
 }
+
+/**
+ * Random productive economy from a seed: about k inputs per product, a diagonal entry in about a share
+ * `selfUse` of columns, every column sum below `scale`; a share `empty` of products (none by default)
+ * neither uses nor is used. Also a positive final demand.
+ */
+export function randomEconomy(n: number, k: number, seed: number, selfUse = 0.3, scale = 0.9, empty = 0): { a: CsrMatrix; d: Float64Array } {
+  let s = seed;
+  const rnd = () => (s = (s * 48271) % 2147483647) / 2147483647;
+  const dead = empty > 0 ? Array.from({ length: n }, () => rnd() < empty) : null;
+  const r: number[] = [], c: number[] = [], v: number[] = [];
+  for (let j = 0; j < n; j++) {
+    if (dead?.[j]) continue;
+    for (let t = 0; t < k; t++) {
+      const i = Math.floor(rnd() * n);
+      if (dead?.[i]) continue;
+      r.push(i);
+      c.push(j);
+      v.push((scale / (k + 1)) * rnd());
+    }
+    if (rnd() < selfUse) {
+      r.push(j);
+      c.push(j);
+      v.push((scale / (k + 1)) * rnd());
+    }
+  }
+  const a = csrFromTriplets(n, n, Int32Array.from(r), Int32Array.from(c), Float64Array.from(v));
+  if (!a.ok) throw new Error(a.error.message);
+  return { a: a.value, d: Float64Array.from({ length: n }, () => 0.1 + rnd()) };
+}

@@ -3,29 +3,8 @@ import fc from 'fast-check';
 import { csrFromTriplets, solveLeontief, solvePrices, leontiefResidual, colSums, rowSums, type CsrMatrix } from '../../src/engine/index.js';
 import { csrAllocate, wasmCsrOf, wasmPrepare } from '../../src/engine/wasm-csr.js';
 import { wasmModule } from '../../src/engine/wasm-kernels.js';
-import { denseIminus, denseOf, denseSolve, relErr } from './helpers.js';
+import { denseIminus, denseOf, denseSolve, randomEconomy, relErr } from './helpers.js';
 
-// Random productive economy; `selfUse` puts a diagonal entry in about that share of columns.
-function economy(n: number, k: number, seed: number, selfUse = 0.3, scale = 0.9) {
-  let s = seed;
-  const rnd = () => ((s = (s * 48271) % 2147483647) / 2147483647);
-  const r: number[] = [], c: number[] = [], v: number[] = [];
-  for (let j = 0; j < n; j++) {
-    for (let t = 0; t < k; t++) {
-      r.push(Math.floor(rnd() * n));
-      c.push(j);
-      v.push((scale / (k + 1)) * rnd());
-    }
-    if (rnd() < selfUse) {
-      r.push(j);
-      c.push(j);
-      v.push((scale / (k + 1)) * rnd());
-    }
-  }
-  const a = csrFromTriplets(n, n, Int32Array.from(r), Int32Array.from(c), Float64Array.from(v));
-  if (!a.ok) throw new Error(a.error.message);
-  return { a: a.value, d: Float64Array.from({ length: n }, () => 0.1 + rnd()) };
-}
 
 describe('wasm kernels', () => {
   it('compile here (Node 20 has SIMD and shared memory)', () => {
@@ -35,7 +14,7 @@ describe('wasm kernels', () => {
   it('sweeps, products and sums match dense arithmetic, both orientations, odd sizes (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 40 }), fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, seed, selfUse) => {
-        const { a } = economy(n, 3, seed, selfUse);
+        const { a } = randomEconomy(n, 3, seed, selfUse);
         const w = wasmCsrOf(a);
         if (!w) throw new Error('no wasm');
         const ar = w.arena, k = ar.k;
@@ -80,7 +59,7 @@ describe('wasm kernels', () => {
   });
 
   it('GMRES vector kernels agree with plain loops (odd lengths, several vectors)', () => {
-    const ar = wasmCsrOf(economy(3, 1, 1).a)!.arena;
+    const ar = wasmCsrOf(randomEconomy(3, 1, 1).a)!.arena;
     for (const n of [1, 2, 7, 1023, 2049, 3001]) {
       const count = 5;
       const V = ar.f64((count + 1) * n), w = ar.f64(n), h = ar.f64(8), s = ar.f64(n);
@@ -101,7 +80,7 @@ describe('wasm kernels', () => {
   });
 
   it('fused BiCGSTAB vector kernels agree with plain loops (odd lengths)', () => {
-    const ar = wasmCsrOf(economy(3, 1, 1).a)!.arena;
+    const ar = wasmCsrOf(randomEconomy(3, 1, 1).a)!.arena;
     for (const n of [0, 1, 2, 3, 7, 1024, 2049]) {
       const vec = (f: (i: number) => number) => {
         const v = ar.f64(n);
@@ -134,7 +113,7 @@ describe('wasm kernels', () => {
   it('solveLeontief and solvePrices on the wasm path match a dense solve (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 20, max: 90 }), fc.integer({ min: 1, max: 1e6 }), fc.double({ min: 0, max: 1, noNaN: true }), (n, seed, selfUse) => {
-        const { a, d } = economy(n, 4, seed, selfUse, 0.95);
+        const { a, d } = randomEconomy(n, 4, seed, selfUse, 0.95);
         const A = denseOf(a);
         for (const prices of [false, true]) {
           const r = (prices ? solvePrices : solveLeontief)(a, d, { kernel: 'wasm', directMaxN: 1 });
@@ -153,7 +132,7 @@ describe('wasm kernels', () => {
   });
 
   it('runs in place on a csrAllocate matrix and gives the copied path its answer', () => {
-    const { a, d } = economy(3001, 6, 7, 0.5);
+    const { a, d } = randomEconomy(3001, 6, 7, 0.5);
     const b = csrAllocate(a.nRows, a.nCols, a.rowPtr[a.nRows]);
     b.rowPtr.set(a.rowPtr);
     b.colIdx.set(a.colIdx);
@@ -173,7 +152,7 @@ describe('wasm kernels', () => {
   });
 
   it('csrFromTriplets builds large matrices in engine memory; long restarts work', () => {
-    const { a, d } = economy(140_000, 4, 9, 0.2);
+    const { a, d } = randomEconomy(140_000, 4, 9, 0.2);
     expect(wasmCsrOf(a, false)).not.toBeNull();
     const r = solveLeontief(a, d, { restart: 45, method: 'gmres' });
     const p = solvePrices(a, d);
@@ -187,7 +166,7 @@ describe('wasm kernels', () => {
   });
 
   it('proves productiveness from the answer when it can, else by the full check', () => {
-    const { a, d } = economy(3000, 6, 21, 0.3, 0.97);
+    const { a, d } = randomEconomy(3000, 6, 21, 0.3, 0.97);
     const r = solveLeontief(a, d, { kernel: 'wasm' });
     if (!r.ok) throw new Error(r.error.message);
     // d > 0: z > 0 with A z < z is read off the final residual.
@@ -217,7 +196,7 @@ describe('wasm kernels', () => {
   });
 
   it('refuses what the JS path refuses, and never reports an unconverged answer', () => {
-    const { a, d } = economy(2000, 5, 3);
+    const { a, d } = randomEconomy(2000, 5, 3);
     const neg = { ...a, values: Float64Array.from(a.values) };
     neg.values[17] = -0.25;
     const r1 = solveLeontief(neg, d, { kernel: 'wasm' });

@@ -3,33 +3,8 @@ import fc from 'fast-check';
 import { csrFromTriplets, solveLeontief, solvePrices, leontiefResidual, rowSums, type CsrMatrix } from '../../src/engine/index.js';
 import { tiledOps, WasmTiledBuilder, wasmTiledFromCsr, wasmTiledToCsr, type WasmTiledMatrix } from '../../src/engine/wasm-tiles.js';
 import { runAlone, TeamProgram, WasmTeam } from '../../src/engine/wasm-team.js';
-import { denseIminus, denseOf, denseSolve, relErr } from './helpers.js';
+import { denseIminus, denseOf, denseSolve, randomEconomy, relErr } from './helpers.js';
 
-// Random economy with empty rows and columns: a share `empty` of products neither uses nor is used.
-function economy(n: number, k: number, seed: number, selfUse = 0.3, scale = 0.9, empty = 0.1) {
-  let s = seed;
-  const rnd = () => ((s = (s * 48271) % 2147483647) / 2147483647);
-  const dead = Array.from({ length: n }, () => rnd() < empty);
-  const r: number[] = [], c: number[] = [], v: number[] = [];
-  for (let j = 0; j < n; j++) {
-    if (dead[j]) continue;
-    for (let t = 0; t < k; t++) {
-      const i = Math.floor(rnd() * n);
-      if (dead[i]) continue;
-      r.push(i);
-      c.push(j);
-      v.push((scale / (k + 1)) * rnd());
-    }
-    if (rnd() < selfUse) {
-      r.push(j);
-      c.push(j);
-      v.push((scale / (k + 1)) * rnd());
-    }
-  }
-  const a = csrFromTriplets(n, n, Int32Array.from(r), Int32Array.from(c), Float64Array.from(v));
-  if (!a.ok) throw new Error(a.error.message);
-  return { a: a.value, d: Float64Array.from({ length: n }, () => 0.1 + rnd()) };
-}
 
 function tiled(a: CsrMatrix, blockBits: number, tileBits: number): WasmTiledMatrix {
   const r = wasmTiledFromCsr(a, { blockBits, tileBits });
@@ -53,7 +28,7 @@ describe('cache-tiled layout (wasm-tiles)', () => {
   it('keeps every entry: tiles back to CSR give the same matrix, whole or streamed in chunks (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 70 }), fc.integer({ min: 1, max: 1e6 }), layouts, fc.integer({ min: 1, max: 17 }), (n, seed, layout, chunk) => {
-        const { a } = economy(n, 3, seed);
+        const { a } = randomEconomy(n, 3, seed, 0.3, 0.9, 0.1);
         const m = tiled(a, layout.blockBits, layout.tileBits);
         sameCsr(a, wasmTiledToCsr(m));
         expect(m.blocks).toBe(Math.max(1, Math.ceil(n / 2 ** layout.blockBits)));
@@ -79,7 +54,7 @@ describe('cache-tiled layout (wasm-tiles)', () => {
     let shared = 0;
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 60 }), fc.integer({ min: 1, max: 1e6 }), layouts, fc.double({ min: 0, max: 1, noNaN: true }), fc.boolean(), (n, seed, layout, selfUse, two) => {
-        const { a } = economy(n, 3, seed, selfUse);
+        const { a } = randomEconomy(n, 3, seed, selfUse, 0.9, 0.1);
         const m = tiled(a, layout.blockBits, layout.tileBits);
         const ar = m.arena;
         // A worker per matrix is costly to start: two threads in about a third of the runs.
@@ -118,7 +93,7 @@ describe('cache-tiled layout (wasm-tiles)', () => {
   });
 
   it('team programs: the worker waits for the main thread’s posts; alone, main runs both in order', () => {
-    const { a } = economy(8, 2, 3);
+    const { a } = randomEconomy(8, 2, 3, 0.3, 0.9, 0.1);
     const m = tiled(a, 2, 1);
     const ar = m.arena;
     const team = WasmTeam.of(ar)!;
@@ -144,7 +119,7 @@ describe('cache-tiled layout (wasm-tiles)', () => {
   it('solveLeontief and solvePrices on tiles match a dense solve, 1x1 and sizes off the tile grid (property)', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 80 }), fc.integer({ min: 1, max: 1e6 }), layouts, (n, seed, layout) => {
-        const { a, d } = economy(n, 4, seed, 0.5, 0.95);
+        const { a, d } = randomEconomy(n, 4, seed, 0.5, 0.95, 0.1);
         const m = tiled(a, layout.blockBits, layout.tileBits);
         const A = denseOf(a);
         for (const prices of [false, true]) {
@@ -163,7 +138,7 @@ describe('cache-tiled layout (wasm-tiles)', () => {
   });
 
   it('a larger economy over many blocks agrees with the CSR path', () => {
-    const { a, d } = economy(20000, 8, 11, 0.3, 0.97);
+    const { a, d } = randomEconomy(20000, 8, 11, 0.3, 0.97, 0.1);
     const m = tiled(a, 11, 6);
     expect(m.blocks).toBe(10);
     for (const solve of [solveLeontief, solvePrices]) {
@@ -212,7 +187,7 @@ describe('cache-tiled layout (wasm-tiles)', () => {
     expect(short.value.finish().ok).toBe(false);
     // Unproductive: a two-product loop with column sums 1.2 inside a productive rest.
     const n = 40;
-    const { a } = economy(n, 3, 5, 0.2, 0.5, 0);
+    const { a } = randomEconomy(n, 3, 5, 0.2, 0.5, 0);
     const r: number[] = [], c: number[] = [], v: number[] = [];
     for (let i = 0; i < n; i++) for (let p = a.rowPtr[i]; p < a.rowPtr[i + 1]; p++) if (i > 1 && a.colIdx[p] > 1) r.push(i), c.push(a.colIdx[p]), v.push(a.values[p]);
     r.push(0, 1), c.push(1, 0), v.push(1.2, 1.2);
@@ -230,7 +205,7 @@ describe('cache-tiled layout (wasm-tiles)', () => {
     const xn = solveLeontief(tiled(neg.value, 1, 0), Float64Array.of(1, 1), { directMaxN: 0 });
     expect(!xn.ok && xn.error.code).toBe('negative-coefficient');
     // Too few iterations: a typed failure, never an answer.
-    const { a: a2, d: d2 } = economy(300, 5, 9, 0.3, 0.99, 0);
+    const { a: a2, d: d2 } = randomEconomy(300, 5, 9, 0.3, 0.99, 0);
     const few = solveLeontief(tiled(a2, 5, 2), d2, { directMaxN: 0, method: 'bicgstab', maxIterations: 1, tolerance: 1e-14 });
     expect(few.ok).toBe(false);
     if (!few.ok) expect(few.error.code).toBe('not-converged');

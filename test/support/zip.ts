@@ -82,17 +82,7 @@ export function writeZip(entries: readonly ZipEntry[], opts: WriteZipOptions = {
     lh.writeUInt32LE(body.length, 18);
     lh.writeUInt32LE(e.data.length, 22);
     lh.writeUInt16LE(name.length, 26);
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(0x0800, 8);
-    ch.writeUInt16LE(method, 10);
-    ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(e.data.length, 24);
-    ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(offset, 42);
+    const ch = centralHeader(0x0800, method, crc, body.length, e.data.length, name.length, offset);
     locals.push(lh, name, body);
     centrals.push(ch, name);
     offset += lh.length + name.length + body.length;
@@ -162,17 +152,7 @@ export function writeStreamedZip(entries: readonly ZipEntry[], opts: StreamedZip
       dd.writeUInt32LE(body.length, signed ? 8 : 4);
       dd.writeUInt32LE(e.data.length, signed ? 12 : 8);
     }
-    const ch = Buffer.alloc(46);
-    ch.writeUInt32LE(0x02014b50, 0);
-    ch.writeUInt16LE(20, 4);
-    ch.writeUInt16LE(20, 6);
-    ch.writeUInt16LE(0x0808, 8);
-    ch.writeUInt16LE(method, 10);
-    ch.writeUInt32LE(crc, 16);
-    ch.writeUInt32LE(body.length, 20);
-    ch.writeUInt32LE(e.data.length, 24);
-    ch.writeUInt16LE(name.length, 28);
-    ch.writeUInt32LE(offset, 42);
+    const ch = centralHeader(0x0808, method, crc, body.length, e.data.length, name.length, offset);
     parts.push(lh, name, extra, body, dd);
     centrals.push(ch, name);
     offset += lh.length + name.length + extra.length + body.length + dd.length;
@@ -185,4 +165,20 @@ export function writeStreamedZip(entries: readonly ZipEntry[], opts: StreamedZip
   end.writeUInt32LE(central.length, 12);
   end.writeUInt32LE(offset, 16);
   return Buffer.concat([...parts, central, end]);
+}
+
+/** A central directory file header (46 bytes; no extra field or comment). */
+function centralHeader(flags: number, method: number, crc: number, compressed: number, size: number, nameLength: number, offset: number): Buffer {
+  const ch = Buffer.alloc(46);
+  ch.writeUInt32LE(0x02014b50, 0);
+  ch.writeUInt16LE(20, 4);
+  ch.writeUInt16LE(20, 6);
+  ch.writeUInt16LE(flags, 8);
+  ch.writeUInt16LE(method, 10);
+  ch.writeUInt32LE(crc, 16);
+  ch.writeUInt32LE(compressed, 20);
+  ch.writeUInt32LE(size, 24);
+  ch.writeUInt16LE(nameLength, 28);
+  ch.writeUInt32LE(offset, 42);
+  return ch;
 }

@@ -32,7 +32,7 @@ import { applySignals, type AlertSignal, type SeriesSignals } from './alerts.js'
 import { EARLIEST_DAY, LATEST_DAY, decimalMicro, exactMicro, microDecimal, readFigureBlock, type BlockSeries, type FigureBlock } from './figure-block.js';
 import { monthOf, readFigures, seriesKey, type Figure } from './figures.js';
 import { HISTORY_DAYS, unitTechnologies, verdictDetail, type UnitTechnology } from './plausibility.js';
-import { bestOf, bestsOfFigures, followRecordEvents, type Best, type SeriesRecords } from './records.js';
+import { bestOf, bestsOfFigures, followRecordEvents, type Best, type SeriesRecords, type StoredRecord } from './records.js';
 import { monitoringSettings } from './settings.js';
 import { proposeStandards } from './standards.js';
 import { signalDetail } from './trend.js';
@@ -185,15 +185,6 @@ function groupChanges(model: ReportingModel, ch: QueuedChanges): { series: OutSe
   return { series, touchedUnits, touchedDays };
 }
 
-interface RecordRow {
-  unit_id: number;
-  product_id: number;
-  best_day: string | null;
-  best_day_qty: string | null;
-  best_month: string | null;
-  best_month_qty: string | null;
-}
-
 interface FilterRow {
   unit_id: number;
   product_id: number;
@@ -216,7 +207,7 @@ async function lockSeries(tx: Queryable, org: number, ch: QueuedChanges, series:
      on conflict do nothing returning unit_id, product_id`,
     [org, units, products, atIso],
   );
-  const stored = await tx.query<RecordRow & Record<string, unknown>>(
+  const stored = await tx.query<StoredRecord & Record<string, unknown>>(
     `select r.unit_id, r.product_id, r.best_day::text as best_day, r.best_day_qty::text as best_day_qty, r.best_month, r.best_month_qty::text as best_month_qty
        from series_record r join unnest($2::int[], $3::int[]) as t(u, p) on r.unit_id = t.u and r.product_id = t.p
       where r.org = $1 order by r.unit_id, r.product_id for update of r`,
@@ -235,7 +226,7 @@ function storedBest(period: string | null, qty: string | null): Best | null {
   return period !== null && qty !== null ? { period, qty: decimalMicro(qty) } : null;
 }
 
-function noteStored(ch: QueuedChanges, series: OutSeries[], fresh: readonly { unit_id: number; product_id: number }[], stored: readonly RecordRow[], filters: readonly FilterRow[]): HsBatch {
+function noteStored(ch: QueuedChanges, series: OutSeries[], fresh: readonly { unit_id: number; product_id: number }[], stored: readonly StoredRecord[], filters: readonly FilterRow[]): HsBatch {
   forEachMatch(series, stored, (s, r) => (s.before = { day: storedBest(r.best_day, r.best_day_qty), month: storedBest(r.best_month, r.best_month_qty) }));
   // (RETURNING promises no order)
   forEachMatch(series, [...fresh].sort((x, y) => x.unit_id - y.unit_id || x.product_id - y.product_id), (s) => (s.fresh = true));

@@ -62,7 +62,8 @@ export function bestsOfFigures(figures: readonly Figure[]): { day: Best | null; 
 
 const pairKey = (u: number, p: number) => `${u}|${p}`;
 
-interface StoredRecord {
+/** A series' stored records (series_record), as read back. */
+export interface StoredRecord {
   unit_id: number;
   product_id: number;
   best_day: string | null;

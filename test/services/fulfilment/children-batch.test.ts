@@ -10,6 +10,7 @@ import { loadCalendar } from '../../../src/services/calendar.js';
 import { fulfilment, fulfilmentChildren, type FulfilmentQuery, type FulfilmentView } from '../../../src/services/fulfilment/query.js';
 import { migrate, type Store } from '../../../src/store/index.js';
 import { postgresUnavailable, storeFixture } from '../../support/stores.js';
+import { firstUnitPlaces } from '../../support/units.js';
 
 const pgReason = await postgresUnavailable();
 
@@ -74,14 +75,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
       const weighted = made.find((m) => m.aggregation !== 'sum');
       expect(weighted).toBeDefined();
       products = [sums[0].product, sums[1].product, sums.find((m) => m.n <= 3)!.product, weighted!.product];
-      const [u] = await store.query<{ sector: string; region: string; subsector: string; county: string }>(
-        `select s.parent as sector, r.parent as region, u.sector as subsector, u.region as county
-           from unit u join tree_node s on s.org = u.org and s.tree = 'sector' and s.code = u.sector
-           join tree_node r on r.org = u.org and r.tree = 'region' and r.code = u.region
-           join unit_product up on up.org = u.org and up.unit = u.code and up.product = $1 and up.role = 'output'
-          order by u.code limit 1`,
-        [products[0]],
-      );
+      const u = await firstUnitPlaces(store, products[0]);
       const [wu] = await store.query<{ sector: string; region: string; county: string }>(
         `select s.parent as sector, r.parent as region, u.region as county
            from unit u join tree_node s on s.org = u.org and s.tree = 'sector' and s.code = u.sector

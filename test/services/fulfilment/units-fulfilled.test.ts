@@ -13,6 +13,7 @@ import { reportingModel } from '../../../src/services/reporting/model-cache.js';
 import { submitReports } from '../../../src/services/reporting/submit.js';
 import { migrate, type Store } from '../../../src/store/index.js';
 import { postgresUnavailable, storeFixture } from '../../support/stores.js';
+import { firstUnitPlaces } from '../../support/units.js';
 
 const pgReason = await postgresUnavailable();
 
@@ -64,14 +65,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
           where up.role = 'output' and p.aggregation = 'sum' group by up.product order by count(*) desc, up.product limit 2`,
       );
       products = rows.map((r) => r.product);
-      const [u] = await store.query<{ sector: string; region: string; subsector: string; county: string }>(
-        `select s.parent as sector, r.parent as region, u.sector as subsector, u.region as county
-           from unit u join tree_node s on s.org = u.org and s.tree = 'sector' and s.code = u.sector
-           join tree_node r on r.org = u.org and r.tree = 'region' and r.code = u.region
-           join unit_product up on up.org = u.org and up.unit = u.code and up.product = $1 and up.role = 'output'
-          order by u.code limit 1`,
-        [products[0]],
-      );
+      const u = await firstUnitPlaces(store, products[0]);
       where = [
         {},
         { tree: 'sector', node: u.sector },
