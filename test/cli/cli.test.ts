@@ -81,7 +81,10 @@ for (const kind of kinds) {
           return await store.query(
             `select * from (
                select 'cell' as t, count(*)::int as n, sum(u)::text as s from (select sum(units) as u from fulfil_cell where day <= '2026-12-31' group by sector, region, product_id, period having sum(units) <> 0) c
-               union all select 'actual', count(*)::int, sum(quantity)::text from fulfil_actual
+               union all select 'actual', count(*)::int, sum(quantity)::text from fulfil_actual where period !~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$'
+               -- Day rows are kept for the 60 days up to the watermark only, which each rebuild sets to its own yesterday.
+               union all select 'actual_days_outside_window', count(*)::int, null from fulfil_actual a
+                 where (case when a.period ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$' then a.period::date end) < (select valid_from - 59 from fulfil_state s where s.org = a.org)
                union all select 'unit_period', count(*)::int, sum(quantity)::text from fulfil_unit_period
                union all select 'state', count(*)::int, null from fulfil_state) f
              order by t`,

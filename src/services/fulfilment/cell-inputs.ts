@@ -11,7 +11,7 @@ import type { ServiceContext } from '../context.js';
 import { NATION } from '../trees.js';
 import { toMicro } from '../reporting/micro.js';
 import type { ReportingModel, UnitInfo } from '../reporting/model-cache.js';
-import { monthsOf, targetPeriods } from './parts.js';
+import { dayWindowFrom, monthsOf, targetPeriods } from './parts.js';
 import { isKept } from './units-fulfilled.js';
 import { readUnitInputs, type UnitInputs } from './unit-inputs.js';
 
@@ -83,6 +83,8 @@ interface Mode {
   readonly kept: boolean;
   /** The kept counts answer for this through day. */
   readonly counts: boolean;
+  /** The first day fulfil_actual keeps for cuts and deep nodes; earlier days are summed from the units. */
+  readonly dayFrom: string;
 }
 
 /**
@@ -96,9 +98,15 @@ export async function readCellInputs(
   productId: number, period: Period, parts: readonly Period[], history: readonly string[], through: string,
 ): Promise<{ cells: CellInputs[]; units: UnitInputs }> {
   // The usual case first, with the state in the same statement; again in the right mode if it differs.
-  const first = await runStatement(ctx, model, cells, productId, period, parts, history, through, { kept: true, counts: true }, true);
+  // The usual case: the watermark is at or before the through day, so the day window is at least the through day's.
+  const first = await runStatement(ctx, model, cells, productId, period, parts, history, through, { kept: true, counts: true, dayFrom: dayWindowFrom(through) }, true);
   const state = first.rows.find((r) => r.b === 's');
-  const mode: Mode = { kept: state !== undefined, counts: state !== undefined && state.k !== null && through >= state.k };
+  const watermark = state?.k ?? null;
+  const mode: Mode = {
+    kept: state !== undefined,
+    counts: watermark !== null && through >= watermark,
+    dayFrom: dayWindowFrom(watermark !== null && watermark > through ? watermark : through),
+  };
   if (mode.kept && mode.counts) return first.result;
   return (await runStatement(ctx, model, cells, productId, period, parts, history, through, mode, false)).result;
 }
@@ -149,7 +157,9 @@ async function runStatement(
       ids[source].add(id);
     };
     for (const p of periodParts) ask(src.periods, p.id);
-    for (const d of days) ask(src.days, d);
+    // Days before the window of fulfil_actual come from the units, as for cells without it.
+    const unitDayIds = src.days === 'units' ? days : src.days === 'fulfil' ? days.filter((d) => d < mode.dayFrom) : [];
+    for (const d of days) if (!(src.days === 'fulfil' && d < mode.dayFrom)) ask(src.days, d);
     for (const source of ['cell', 'fulfil'] as const) {
       asked[source].push(ids[source]);
       if (ids[source].size) {
@@ -164,12 +174,12 @@ async function runStatement(
         unitMonths.c.push(i);
       }
     }
-    if (src.days === 'units' && days.length > 0 && units.length) {
+    if (unitDayIds.length > 0 && units.length) {
       for (const u of units) {
         unitDays.ids.push(u.id);
         unitDays.c.push(i);
       }
-      for (const d of days) unitDays.days.add(d);
+      for (const d of unitDayIds) unitDays.days.add(d);
     }
     // Targets: the cell's own, but a cut's are its units' summed until the kept cells are built.
     const cut = !isNodeCell(model, cell) && !isUnitCell(model, cell);

@@ -22,6 +22,18 @@ export function storedParts(p: Period): Period[] {
   }
 }
 
+/**
+ * Days of history a projection reads (through day and the days before it). fulfil_actual keeps the
+ * days of cuts and deep nodes only this far back from its watermark (fulfil_state.valid_from):
+ * older days are summed from their units' figures when asked.
+ */
+export const HISTORY_DAYS = 60;
+
+/** The first day fulfil_actual keeps for cuts and deep nodes when its watermark (or a through day after it) is `through`. */
+export function dayWindowFrom(through: string): string {
+  return addDays(through, -(HISTORY_DAYS - 1));
+}
+
 /** The month id of an ISO date. */
 export function monthOf(day: string): string {
   return `${day.slice(0, 4)}-M${day.slice(5, 7)}`;

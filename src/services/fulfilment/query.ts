@@ -10,7 +10,7 @@ import { NATION } from '../trees.js';
 import { fromMicro, toMicro } from '../reporting/micro.js';
 import { reportingModel, type ReportingModel, type UnitInfo } from '../reporting/model-cache.js';
 import { readCellInputs, type CellInputs, type UnitInputs } from './cell-inputs.js';
-import { DayShares, monthOf, monthsOf, storedParts, targetPeriods } from './parts.js';
+import { DayShares, HISTORY_DAYS, monthOf, monthsOf, storedParts, targetPeriods } from './parts.js';
 // Registers the report hook that keeps the count cells (units-fulfilled.ts) wherever queries are served.
 import './units-fulfilled.js';
 
@@ -314,7 +314,6 @@ function monthToDate(m: Period, through: string, monthTarget: number, shares: Sh
   return monthTarget * share;
 }
 
-const HISTORY_DAYS = 60;
 
 /**
  * Period-end forecast from the filter over the last 60 days' ratio of actual to the daily plan; null

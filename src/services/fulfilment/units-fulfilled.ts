@@ -29,7 +29,7 @@ import type { AppliedChange } from '../reporting/cells.js';
 import { fromMicro, toMicro } from '../reporting/micro.js';
 import { loadReportingModel, type ReportingModel, type UnitInfo } from '../reporting/model-cache.js';
 import { onReports, type ReportHook } from '../reporting/submit.js';
-import { DayShares, monthOf, monthsOf, storedParts } from './parts.js';
+import { dayWindowFrom, DayShares, monthOf, monthsOf, storedParts } from './parts.js';
 
 const periodCache = new Map<string, Period>();
 
@@ -274,6 +274,19 @@ export interface Segments {
   readonly atLo: Float64Array;
   readonly end: Int32Array;
   readonly atEnd: Float64Array;
+  /** The least atLo and the greatest atEnd of the segments with a target (Infinity and -Infinity when none). */
+  readonly minLo: number;
+  readonly maxEnd: number;
+}
+
+/**
+ * Where an actual stands against every segment at once: below each one's least target to date
+ * (counts on no day), at or above each one's greatest (counts on every day with a target), or
+ * between. Two actuals both 'none' or both 'all' have the same runs.
+ */
+export function standing(seg: Segments, actual: number): 'none' | 'all' | 'mid' {
+  if (!(actual > 0) || actual < seg.minLo) return 'none';
+  return actual >= seg.maxEnd ? 'all' : 'mid';
 }
 
 function segmentsOf(td: ToDate, from: number): Segments {
@@ -281,7 +294,7 @@ function segmentsOf(td: ToDate, from: number): Segments {
   const cuts = [first];
   for (const b of td.breaks) if (b > first && b <= td.end) cuts.push(b);
   const n = cuts.length;
-  const seg = { from, lo: new Int32Array(n), atLo: new Float64Array(n), end: new Int32Array(n), atEnd: new Float64Array(n) };
+  const seg = { from, lo: new Int32Array(n), atLo: new Float64Array(n), end: new Int32Array(n), atEnd: new Float64Array(n), minLo: Infinity, maxEnd: -Infinity };
   for (let i = 0; i < n; i++) {
     const a = cuts[i];
     const b = i + 1 < n ? cuts[i + 1] - 1 : td.end;
@@ -303,6 +316,8 @@ function segmentsOf(td: ToDate, from: number): Segments {
     }
     seg.lo[i] = lo;
     seg.atLo[i] = td.at(lo);
+    if (seg.atLo[i] < seg.minLo) seg.minLo = seg.atLo[i];
+    if (vb > seg.maxEnd) seg.maxEnd = vb;
   }
   return seg;
 }
@@ -497,7 +512,7 @@ export const unitsFulfilledHook: ReportHook = async (tx, ctx, changes, model) =>
     [ctx.org],
   );
   if (!state?.w) return;
-  await applyUnitChanges(tx, ctx, model, sum, state.v);
+  await applyUnitChanges(tx, ctx, model, sum, state.v, dayWindowFrom(state.w));
 };
 
 const placeIds = new WeakMap<UnitInfo, number>();
@@ -550,19 +565,39 @@ async function seriesCaches(tx: Queryable, ctx: ServiceContext, version: string,
     }
   }
   const c = cache;
-  /** The target to date of a series for a period (kept unless the period is a single day). */
-  return (s: { unit: UnitInfo; productId: number }, p: Period): ToDate => {
-    const entry = c.bySeries.get(`${s.unit.code}|${s.productId}`)!;
-    let td = entry.toDates.get(p.id);
-    if (!td) {
-      td = toDateOf(shares, p, entry.targets, chainOfUnit(s.unit));
-      if (p.kind !== 'day') {
+  const entryOf = (s: { unit: UnitInfo; productId: number }) => c.bySeries.get(`${s.unit.code}|${s.productId}`)!;
+  return {
+    /** The target to date of a series for a period longer than a day (kept). */
+    toDate(s: { unit: UnitInfo; productId: number }, p: Period): ToDate {
+      const entry = entryOf(s);
+      let td = entry.toDates.get(p.id);
+      if (!td) {
+        td = toDateOf(shares, p, entry.targets, chainOfUnit(s.unit));
         entry.toDates.set(p.id, td);
         c.toDates++;
       }
-    }
-    return td;
+      return td;
+    },
+    /** A series' target for one day: what ToDate of the day gives from that day on. */
+    dayTarget(s: { unit: UnitInfo; productId: number }, day: string): number {
+      return dayTargetOf(shares, entryOf(s).targets, day, chainOfUnit(s.unit));
+    },
   };
+}
+
+/** A unit's target for one day (its month's target times the day's share; NaN without one), as ToDate of the day computes it. */
+function dayTargetOf(shares: ShareTable, targets: ReadonlyMap<string, number>, day: string, chain: readonly string[]): number {
+  return (targets.get(monthOf(day)) ?? NaN) * shares.dayShare(day, chain);
+}
+
+/**
+ * The count change of a single day's cell when a unit's figure goes from `was` to `now`: a day's
+ * run starts on the day itself and lasts ever after, so it is +1 or -1 on that day, or nothing.
+ * The same as periodChanges on the day's ToDate, without building one.
+ */
+function dayChange(target: number, was: number, now: number): number {
+  const met = (x: number) => x > 0 && target > 0 && x >= target;
+  return met(was) === met(now) ? 0 : met(now) ? 1 : -1;
 }
 
 interface Series {
@@ -605,7 +640,14 @@ function monthAndYearOf(day: string): [string, string] {
   return m;
 }
 
-async function applyUnitChanges(tx: Queryable, ctx: ServiceContext, model: ReportingModel, changes: readonly AppliedChange[], version: string): Promise<void> {
+/**
+ * `dayFrom`: the first day whose cut and deep-node day rows the batch moves (the window of the
+ * watermark it read; it only moves forward, so every day at or after the current window was moved
+ * by every batch that changed it).
+ */
+async function applyUnitChanges(
+  tx: Queryable, ctx: ServiceContext, model: ReportingModel, changes: readonly AppliedChange[], version: string, dayFrom: string,
+): Promise<void> {
   const through = addDays(ctx.today(), -1);
   const series = new Map<number, Series>();
   for (const c of changes) {
@@ -635,7 +677,7 @@ async function applyUnitChanges(tx: Queryable, ctx: ServiceContext, model: Repor
     )) series.get(pairKey(r.u, r.p))?.now.set(r.pe, toMicro(r.q));
   }
   const shares = await shareTableVia(ctx, tx);
-  const toDate = await seriesCaches(tx, ctx, version, shares, list);
+  const caches = await seriesCaches(tx, ctx, version, shares, list);
   const from = shares.dayNumber(through);
   // Count changes summed per place first, then rolled into the place's cells once.
   type Group = { unit: UnitInfo; productId: number; period: string; kind: Period['kind']; changes: Map<number, number> };
@@ -643,10 +685,25 @@ async function applyUnitChanges(tx: Queryable, ctx: ServiceContext, model: Repor
   const count = (s: Series, id: string, oldA: bigint, newA: bigint) => {
     if (oldA === newA) return;
     const p = periodOf(id);
-    const changes = periodChanges(toDate(s, p), safeNumber(oldA), safeNumber(newA), from);
-    let any = false;
-    for (const n of changes.values()) if (n !== 0) any = true;
-    if (!any) return;
+    const was = safeNumber(oldA);
+    const now = safeNumber(newA);
+    let changes: Map<number, number>;
+    if (p.kind === 'day') {
+      const n = dayChange(caches.dayTarget(s, id), was, now);
+      if (n === 0) return;
+      changes = new Map([[shares.dayNumber(id), n]]);
+    } else {
+      // Most reports leave a unit below (or above) its target to date on every day from `from`
+      // on: the runs are then the same, and none need computing.
+      const td = caches.toDate(s, p);
+      const seg = td.segments(from);
+      const at = standing(seg, was);
+      if (at !== 'mid' && at === standing(seg, now)) return;
+      changes = periodChanges(td, was, now, from);
+      let any = false;
+      for (const n of changes.values()) if (n !== 0) any = true;
+      if (!any) return;
+    }
     const key = pairKey(placeOf(s.unit), s.productId);
     let byPeriod = byPlace.get(key);
     if (!byPeriod) byPlace.set(key, (byPeriod = new Map()));
@@ -692,6 +749,7 @@ async function applyUnitChanges(tx: Queryable, ctx: ServiceContext, model: Repor
       const [month, year] = monthAndYearOf(g.day);
       addActual(cuts, g.productId, month, g.delta);
       addActual(cuts, g.productId, year, g.delta);
+      if (g.day < dayFrom) continue;
       addActual(cuts, g.productId, g.day, g.delta);
       addActual(days, g.productId, g.day, g.delta);
     }
@@ -913,6 +971,14 @@ async function rebuildRows(ctx: ServiceContext, tx: Queryable, through: string):
     if (!f) finest.set(fKey, (f = { unit, productId, rows: new Map() }));
     const add = (id: string, actual: number) => {
       const p = periodOf(id);
+      if (p.kind === 'day') {
+        if (dayChange(dayTargetOf(shares, t, id, chain), 0, actual) === 0) return;
+        let acc = f!.rows.get(id);
+        if (!acc) f!.rows.set(id, (acc = new Map()));
+        const dn = shares.dayNumber(id);
+        acc.set(dn, (acc.get(dn) ?? 0) + 1);
+        return;
+      }
       const td = toDateOf(shares, p, t, chain);
       const runs = fulfilledRuns(td, actual, from);
       if (runs.length === 0) return;
@@ -959,6 +1025,8 @@ async function rebuildRows(ctx: ServiceContext, tx: Queryable, through: string):
     await tx.copyFrom('fulfil_unit_period', ['org', 'unit_id', 'product_id', 'period', 'quantity'], unitPeriods.slice(i, i + 200_000).join('\n') + '\n');
   }
   // Cut and deep-node days: the units' day figures summed per finest cell, then per cell above it.
+  // Days before the window are summed from the units' figures when asked (see HISTORY_DAYS).
+  const firstDay = Math.max(0, toDayNumber(dayWindowFrom(through)) - base);
   const finestDays = new Map<string, { unit: UnitInfo; productId: number; sum: Float64Array }>();
   for (const [key, d] of days) {
     const [unitId, productId] = key.split('|').map(Number);
@@ -967,7 +1035,7 @@ async function rebuildRows(ctx: ServiceContext, tx: Queryable, through: string):
     const fKey = `${unit.sectorChain[0] ?? NATION}|${unit.regionChain[0] ?? NATION}|${productId}`;
     let f = finestDays.get(fKey);
     if (!f) finestDays.set(fKey, (f = { unit, productId, sum: new Float64Array(nDays) }));
-    for (let k = 0; k < nDays; k++) f.sum[k] += d[k];
+    for (let k = firstDay; k < nDays; k++) f.sum[k] += d[k];
   }
   const dayCells = new Map<string, Float64Array>();
   for (const f of finestDays.values()) {
@@ -976,7 +1044,7 @@ async function rebuildRows(ctx: ServiceContext, tx: Queryable, through: string):
       const k = `${s}\t${r}\t${f.productId}`;
       let a = dayCells.get(k);
       if (!a) dayCells.set(k, (a = new Float64Array(nDays)));
-      for (let i = 0; i < nDays; i++) a[i] += f.sum[i];
+      for (let i = firstDay; i < nDays; i++) a[i] += f.sum[i];
     }
   }
   {
@@ -988,7 +1056,7 @@ async function rebuildRows(ctx: ServiceContext, tx: Queryable, through: string):
     };
     for (const [k, a] of dayCells) {
       const [s, r, p] = k.split('\t');
-      for (let i = 0; i < nDays; i++) {
+      for (let i = firstDay; i < nDays; i++) {
         if (a[i] === 0) continue;
         // Sums of integers stay exact below 2^53; beyond, leave the cells unbuilt.
         if (!Number.isSafeInteger(a[i])) return { rows: 0, built: false };

@@ -140,8 +140,16 @@ for (const kind of ['pglite', 'postgres'] as const) {
 
     it('the query (and /children) answers the same figures with the kept cells as from the units', async () => {
       const ctx = ctxAt('2026-03-12');
+      // The kept day rows of cuts and deep nodes start 59 days before the watermark; none are older.
+      const [kept] = await store.query<{ first: string | null; w: string }>(
+        `select (select min(period) from fulfil_actual where org = 1 and period ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}$') as first, valid_from::text as w from fulfil_state where org = 1`,
+      );
+      expect(kept.first).not.toBeNull();
+      expect(kept.first! >= addDays(kept.w, -59)).toBe(true);
+      expect(kept.first! > '2026-01-05').toBe(true);
       for (const w of where) {
-        for (const period of ['2026', '2026-Q1', '2026-M03', '2026-W10', '2026-03-05']) {
+        // 2026-W02 and 2026-01-05 lie before the 60 days fulfil_actual keeps for cuts and deep nodes.
+        for (const period of ['2026', '2026-Q1', '2026-M03', '2026-W10', '2026-03-05', '2026-W02', '2026-01-05']) {
           const fast = await fulfilment(ctx, { ...w, product: products[0], period });
           const [state] = await store.query<{ w: string }>('select valid_from::text as w from fulfil_state where org = 1');
           await store.query('delete from fulfil_state where org = 1');
@@ -151,7 +159,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
         }
       }
       for (const q of [{ tree: 'region' as const }, { tree: 'sector' as const, node: (where[1] as { node: string }).node }, { tree: 'region' as const, node: (where[4] as { node: string }).node }]) {
-        for (const period of ['2026', '2026-M03', '2026-W10', '2026-03-05']) {
+        for (const period of ['2026', '2026-M03', '2026-W10', '2026-03-05', '2026-W02', '2026-01-05']) {
           const fast = await fulfilmentChildren(ctx, { ...q, product: products[0], period });
           const [state] = await store.query<{ w: string }>('select valid_from::text as w from fulfil_state where org = 1');
           await store.query('delete from fulfil_state where org = 1');
