@@ -13,7 +13,8 @@
 // through day a batch or rebuild used); a query for an earlier through day falls back to the units.
 //
 // Alongside, fulfil_actual keeps what actual_cell does not: the months, years and days of sector x
-// region cuts and the days of nodes below the top sectors and provinces (target_cell gets the cuts'
+// region cuts and the days of nodes below the top sectors and provinces, those days only from 59 days
+// before the watermark on (see HISTORY_DAYS in parts.ts) (target_cell gets the cuts'
 // targets), so that cuts, counties and subsectors read cells too. Everything here is read only when
 // fulfil_state holds the organisation (the rebuild ran); otherwise queries compute from the units.
 // The hook does nothing for an organisation without that row, and is registered when this module is
