@@ -158,8 +158,11 @@ async function runStatement(
     };
     for (const p of periodParts) ask(src.periods, p.id);
     // Days before the window of fulfil_actual come from the units, as for cells without it.
-    const unitDayIds = src.days === 'units' ? days : src.days === 'fulfil' ? days.filter((d) => d < mode.dayFrom) : [];
-    for (const d of days) if (!(src.days === 'fulfil' && d < mode.dayFrom)) ask(src.days, d);
+    const unitDayIds: string[] = [];
+    for (const d of days) {
+      if (src.days === 'units' || (src.days === 'fulfil' && d < mode.dayFrom)) unitDayIds.push(d);
+      else ask(src.days, d);
+    }
     for (const source of ['cell', 'fulfil'] as const) {
       asked[source].push(ids[source]);
       if (ids[source].size) {

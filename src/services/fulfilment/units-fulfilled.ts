@@ -972,20 +972,21 @@ async function rebuildRows(ctx: ServiceContext, tx: Queryable, through: string):
     if (!f) finest.set(fKey, (f = { unit, productId, rows: new Map() }));
     const add = (id: string, actual: number) => {
       const p = periodOf(id);
+      let runs: Run[];
+      let end: number;
       if (p.kind === 'day') {
-        if (dayChange(dayTargetOf(shares, t, id, chain), 0, actual) === 0) return;
-        let acc = f!.rows.get(id);
-        if (!acc) f!.rows.set(id, (acc = new Map()));
-        const dn = shares.dayNumber(id);
-        acc.set(dn, (acc.get(dn) ?? 0) + 1);
-        return;
+        // A day counts from itself on, ever after, or never (see dayChange).
+        end = shares.dayNumber(id);
+        runs = dayChange(dayTargetOf(shares, t, id, chain), 0, actual) === 0 ? [] : [[end, end]];
+      } else {
+        const td = toDateOf(shares, p, t, chain);
+        runs = fulfilledRuns(td, actual, from);
+        end = td.end;
       }
-      const td = toDateOf(shares, p, t, chain);
-      const runs = fulfilledRuns(td, actual, from);
       if (runs.length === 0) return;
       let acc = f!.rows.get(id);
       if (!acc) f!.rows.set(id, (acc = new Map()));
-      addRuns(acc, runs, td.end, 1);
+      addRuns(acc, runs, end, 1);
     };
     const m = months.get(key);
     if (m) {
