@@ -12,7 +12,7 @@ import { NATION } from '../trees.js';
 import { toMicro } from '../reporting/micro.js';
 import type { ReportingModel, UnitInfo } from '../reporting/model-cache.js';
 import { dayWindowFrom, monthsOf, targetPeriods } from './parts.js';
-import { isKept } from './units-fulfilled.js';
+import { isKept, isKeptCut } from './units-fulfilled.js';
 import { readUnitInputs, type UnitInputs } from './unit-inputs.js';
 
 /** A cell of the fulfilment query: a node of one tree (the other side the nation), a sector x region cut, or a unit. */
@@ -55,7 +55,7 @@ type Source = 'cell' | 'fulfil' | 'units';
 /** Where a cell's month/year and day actuals are kept, with or without the kept cells built. */
 function sourcesOf(model: ReportingModel, cell: CellKey, kept: boolean): { periods: Source; days: Source } {
   if (isNodeCell(model, cell)) return { periods: 'cell', days: hasDayCells(model, cell) ? 'cell' : kept ? 'fulfil' : 'units' };
-  if (!isUnitCell(model, cell) && kept) return { periods: 'fulfil', days: 'fulfil' };
+  if (!isUnitCell(model, cell) && kept && isKeptCut(model, cell.sector, cell.region)) return { periods: 'fulfil', days: 'fulfil' };
   return { periods: 'units', days: 'units' };
 }
 
@@ -65,6 +65,11 @@ class Params {
   add(v: unknown): string {
     this.values.push(v);
     return `$${this.values.length}`;
+  }
+  /** A parameter added where first used: PostgreSQL refuses a statement supplied one it never reads. */
+  once(v: unknown): () => string {
+    let ref: string | undefined;
+    return () => (ref ??= this.add(v));
   }
 }
 
@@ -117,7 +122,7 @@ async function runStatement(
 ): Promise<{ rows: Row[]; result: { cells: CellInputs[]; units: UnitInputs } }> {
   const P = new Params();
   const org = P.add(ctx.org);
-  const product = P.add(productId);
+  const product = P.once(productId);
   const branches: string[] = [];
   if (withState) branches.push(`select 's'::text as b, 0 as c, valid_from::text as k, null::text as q from fulfil_state where org = ${org}`);
 
@@ -184,9 +189,10 @@ async function runStatement(
       }
       for (const d of unitDayIds) unitDays.days.add(d);
     }
-    // Targets: the cell's own, but a cut's are its units' summed until the kept cells are built.
+    // Targets: the cell's own, but a cut's are its units' summed until the kept cells are built (and
+    // always for a cut below a top sector or province: its cells are not kept).
     const cut = !isNodeCell(model, cell) && !isUnitCell(model, cell);
-    if (cut && !mode.kept) {
+    if (cut && (!mode.kept || !isKeptCut(model, cell.sector, cell.region))) {
       for (const u of units) {
         targetUnits.codes.push(u.code);
         targetUnits.c.push(i);
@@ -200,7 +206,7 @@ async function runStatement(
     // units_fulfilled: the kept count, or from the units (units, single-day cuts, cells not exact).
     // A unit counts from its own actual and targets, read for the cell itself.
     const unit = isUnitCell(model, cell);
-    const own = unit || units.length === 0 || !isKept(cell.sector, cell.region, period.kind) || !mode.counts;
+    const own = unit || units.length === 0 || !isKept(model, cell.sector, cell.region, period.kind) || !mode.counts;
     fromUnits.push(own);
     if (unit) unitCells.push(i);
     else if (own) for (const u of units) countUnits.set(u.code, u);
@@ -218,14 +224,14 @@ async function runStatement(
     branches.push(
       `select '${source === 'cell' ? 'a' : 'A'}'::text as b, k.c, t.period as k, t.quantity::text as q from ${table} t
          join unnest(${P.add(e.s)}::text[], ${P.add(e.r)}::text[], ${P.add(e.c)}::int[]) as k(s, r, c) on t.sector = k.s and t.region = k.r
-        where t.org = ${org} and t.product_id = ${product}${source === 'cell' ? ` and t.kind = 'output'` : ''} and t.period = any(${P.add([...e.ids])}::text[])`,
+        where t.org = ${org} and t.product_id = ${product()}${source === 'cell' ? ` and t.kind = 'output'` : ''} and t.period = any(${P.add([...e.ids])}::text[])`,
     );
   }
   if (unitMonths.c.length) {
     branches.push(
       `select 'm'::text as b, k.c, t.period as k, sum(t.quantity)::text as q from actual_cell t
          join unnest(${P.add(unitMonths.codes)}::text[], ${P.add(unitMonths.c)}::int[]) as k(u, c) on t.sector = k.u and t.region = k.u
-        where t.org = ${org} and t.product_id = ${product} and t.kind = 'output' and t.period = any(${P.add([...monthPart.keys()])}::text[])
+        where t.org = ${org} and t.product_id = ${product()} and t.kind = 'output' and t.period = any(${P.add([...monthPart.keys()])}::text[])
         group by k.c, t.period`,
     );
   }
@@ -233,23 +239,23 @@ async function runStatement(
     branches.push(
       `select 'd'::text as b, k.c, t.day::text as k, sum(t.quantity)::text as q from report_current t
          join unnest(${P.add(unitDays.ids)}::int[], ${P.add(unitDays.c)}::int[]) as k(u, c) on t.unit_id = k.u
-        where t.org = ${org} and t.product_id = ${product} and t.kind = 'output' and t.day = any(${P.add([...unitDays.days])}::date[])
+        where t.org = ${org} and t.product_id = ${product()} and t.kind = 'output' and t.day = any(${P.add([...unitDays.days])}::date[])
         group by k.c, t.day`,
     );
   }
-  const targetIdsParam = P.add(targetIds);
+  const targetIdsParam = P.once(targetIds);
   if (targetExact.c.length) {
     branches.push(
       `select 't'::text as b, k.c, t.period as k, t.quantity::text as q from target_cell t
          join unnest(${P.add(targetExact.s)}::text[], ${P.add(targetExact.r)}::text[], ${P.add(targetExact.c)}::int[]) as k(s, r, c) on t.sector = k.s and t.region = k.r
-        where t.org = ${org} and t.product_id = ${product} and t.period = any(${targetIdsParam}::text[])`,
+        where t.org = ${org} and t.product_id = ${product()} and t.period = any(${targetIdsParam()}::text[])`,
     );
   }
   if (targetUnits.c.length) {
     branches.push(
       `select 't'::text as b, k.c, t.period as k, sum(t.quantity)::text as q from target_cell t
          join unnest(${P.add(targetUnits.codes)}::text[], ${P.add(targetUnits.c)}::int[]) as k(u, c) on t.sector = k.u and t.region = k.u
-        where t.org = ${org} and t.product_id = ${product} and t.period = any(${targetIdsParam}::text[])
+        where t.org = ${org} and t.product_id = ${product()} and t.period = any(${targetIdsParam()}::text[])
         group by k.c, t.period`,
     );
   }
@@ -258,7 +264,7 @@ async function runStatement(
     branches.push(
       `select 'n'::text as b, k.c, null::text as k, sum(t.units)::text as q from fulfil_cell t
          join unnest(${P.add(counted.s)}::text[], ${P.add(counted.r)}::text[], ${P.add(counted.c)}::int[]) as k(s, r, c) on t.sector = k.s and t.region = k.r
-        where t.org = ${org} and t.product_id = ${product} and t.period = ${P.add(period.id)} and t.day <= ${P.add(upTo)}::date
+        where t.org = ${org} and t.product_id = ${product()} and t.period = ${P.add(period.id)} and t.day <= ${P.add(upTo)}::date
         group by k.c`,
     );
   }

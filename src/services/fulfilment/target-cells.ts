@@ -26,7 +26,7 @@ export async function rebuildTargetCells(ctx: ServiceContext, tx: Queryable = ct
     const c = quote(u.code);
     lines.push(`${c},${c},${c}`);
     for (const [s, r] of nodeCells(u)) lines.push(`${c},${quote(s)},${quote(r)}`);
-    // Sector x region cuts too (read once units_fulfilled's cells are built: see Figures in query.ts).
+    // The kept sector x region cuts too (read once units_fulfilled's cells are built: see cell-inputs.ts).
     for (const [s, r] of actualCells(u).cuts) lines.push(`${c},${quote(s)},${quote(r)}`);
     if (lines.length >= 200_000) await flush();
   }

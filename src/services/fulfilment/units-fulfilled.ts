@@ -12,10 +12,11 @@
 // new actual and adds the difference. Rows are exact from fulfil_state.valid_from on (the latest
 // through day a batch or rebuild used); a query for an earlier through day falls back to the units.
 //
-// Alongside, fulfil_actual keeps what actual_cell does not: the months, years and days of sector x
-// region cuts and the days of nodes below the top sectors and provinces, those days only from 59 days
-// before the watermark on (see HISTORY_DAYS in parts.ts) (target_cell gets the cuts'
-// targets), so that cuts, counties and subsectors read cells too. Everything here is read only when
+// Alongside, fulfil_actual keeps what actual_cell does not: the months, years and days of the top
+// sector x province cuts and the days of nodes below the top sectors and provinces, those days only
+// from 59 days before the watermark on (see HISTORY_DAYS in parts.ts) (target_cell gets the cuts'
+// targets), so that those cuts, counties and subsectors read cells too. Deeper cuts (keptCuts) are
+// summed from their few units. Everything here is read only when
 // fulfil_state holds the organisation (the rebuild ran); otherwise queries compute from the units.
 // The hook does nothing for an organisation without that row, and is registered when this module is
 // imported (by query.ts and target-cells.ts, so by the server, the CLI and the demo load).
@@ -331,20 +332,38 @@ function addRuns(out: Map<number, number>, runs: readonly Run[], end: number, si
   }
 }
 
-/** The cells a unit's count rolls into: every (sector ancestor or nation) x (region ancestor or nation). */
+/**
+ * The sector x region cuts kept in cells: the unit's top sector x its province. Deeper cuts hold a few
+ * units each and are summed from them when asked; keeping them made every report write a cell per
+ * pair of ancestors (depth x depth) where nodes need one per ancestor (depth + depth).
+ */
+export function keptCuts(unit: Pick<UnitInfo, 'sectorChain' | 'regionChain'>): [string, string][] {
+  const top = unit.sectorChain[unit.sectorChain.length - 1];
+  const province = unit.regionChain[unit.regionChain.length - 1];
+  return top !== undefined && province !== undefined ? [[top, province]] : [];
+}
+
+/** Whether a sector x region cut (neither side the nation) is kept in cells: a top sector x a province. */
+export function isKeptCut(model: Pick<ReportingModel, 'nodes'>, sector: string, region: string): boolean {
+  return model.nodes.get(sector)?.depth === 1 && model.nodes.get(region)?.depth === 1;
+}
+
+/** The cells a unit's count rolls into: the nation, each ancestor in either tree, and its kept cut. */
 export function countCells(unit: Pick<UnitInfo, 'sectorChain' | 'regionChain'>): [string, string][] {
-  const out: [string, string][] = [];
-  for (const s of [...unit.sectorChain, NATION]) for (const r of [...unit.regionChain, NATION]) out.push([s, r]);
-  return out;
+  return [
+    ...unit.sectorChain.map((s): [string, string] => [s, NATION]),
+    ...unit.regionChain.map((r): [string, string] => [NATION, r]),
+    [NATION, NATION],
+    ...keptCuts(unit),
+  ];
 }
 
 /**
- * The cells of fulfil_actual a unit's output rolls into: each sector x region cut (months, years and
- * days) and each node below the top sectors and provinces (days only).
+ * The cells of fulfil_actual a unit's output rolls into: its kept cut (months, years and days) and
+ * each node below the top sectors and provinces (days only).
  */
 export function actualCells(unit: Pick<UnitInfo, 'sectorChain' | 'regionChain'>): { cuts: [string, string][]; days: [string, string][] } {
-  const cuts: [string, string][] = [];
-  for (const s of unit.sectorChain) for (const r of unit.regionChain) cuts.push([s, r]);
+  const cuts = keptCuts(unit);
   const days: [string, string][] = [
     ...unit.sectorChain.slice(0, -1).map((s): [string, string] => [s, NATION]),
     ...unit.regionChain.slice(0, -1).map((r): [string, string] => [NATION, r]),
@@ -474,8 +493,8 @@ function cellNames(unit: UnitInfo, kind: Period['kind']): readonly string[] {
 const DAY_SPAN = 2 ** 17;
 
 /**
- * The cells whose counts are kept for a period kind: every cell of the unit, except sector x region
- * cuts for single days (those are summed from the figures in force of their few units).
+ * The cells whose counts are kept for a period kind: every count cell of the unit, except its cut for
+ * single days (summed from the figures in force of the cut's units).
  */
 export function keptCells(unit: Pick<UnitInfo, 'sectorChain' | 'regionChain'>, kind: Period['kind']): [string, string][] {
   const all = countCells(unit);
@@ -483,8 +502,8 @@ export function keptCells(unit: Pick<UnitInfo, 'sectorChain' | 'regionChain'>, k
 }
 
 /** Whether the counts of a cell (not a unit) are kept for a period kind. */
-export function isKept(sector: string, region: string, kind: Period['kind']): boolean {
-  return kind !== 'day' || sector === NATION || region === NATION;
+export function isKept(model: Pick<ReportingModel, 'nodes'>, sector: string, region: string, kind: Period['kind']): boolean {
+  return sector === NATION || region === NATION || (kind !== 'day' && isKeptCut(model, sector, region));
 }
 
 /** One unit's old and new actual for a period: the count changes from `from` on. */

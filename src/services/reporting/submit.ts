@@ -58,16 +58,17 @@ function lateness(model: ReportingModel, day: string, at: Date): boolean {
 }
 
 async function applyChunk(tx: Queryable, ctx: ServiceContext, model: ReportingModel, chunk: ValidReport[], by: string, at: Date) {
-  // Lock the rows in force in a fixed order so concurrent corrections of one figure cannot deadlock.
+  // Lock the rows in force in a fixed order so concurrent corrections of one figure cannot deadlock:
+  // the lateral probe locks them in the keys' (sorted) order, one primary-key lookup each. A plain
+  // join let the planner hash the whole of report_current for every batch below a few 100k rows.
   chunk.sort((a, b) => a.unit.id - b.unit.id || a.productId - b.productId || (a.kind < b.kind ? -1 : a.kind > b.kind ? 1 : 0) || (a.day < b.day ? -1 : a.day > b.day ? 1 : 0));
   const current = await tx.query<{ unit_id: number; product_id: number; kind: string; day: string; version: number; quantity: string; late: boolean }>(
     `select c.unit_id, c.product_id, c.kind, c.day, c.version, c.quantity::text as quantity, c.late
-       from report_current c
-       join unnest($2::int[], $3::int[], $4::text[], $5::date[]) as k(unit_id, product_id, kind, day)
-         on c.unit_id = k.unit_id and c.product_id = k.product_id and c.kind = k.kind and c.day = k.day
-      where c.org = $1
-      order by c.unit_id, c.product_id, c.kind, c.day
-      for update of c`,
+       from unnest($2::int[], $3::int[], $4::text[], $5::date[]) as k(unit_id, product_id, kind, day)
+       cross join lateral (
+         select * from report_current c
+          where c.org = $1 and c.unit_id = k.unit_id and c.product_id = k.product_id and c.kind = k.kind and c.day = k.day
+            for update) c`,
     [ctx.org, numberArray(chunk.map((r) => r.unit.id)), numberArray(chunk.map((r) => r.productId)), textArray(chunk.map((r) => r.kind)), textArray(chunk.map((r) => r.day))],
   );
   const byKey = new Map(current.map((c) => [`${c.unit_id}|${c.product_id}|${c.kind}|${c.day}`, c]));

@@ -10,6 +10,7 @@ import { fulfilment, fulfilmentChildren, resolveCell, unitsFulfilledFromUnits, t
 import { isKept, readUnitsFulfilled, rebuildUnitsFulfilled } from '../../../src/services/fulfilment/units-fulfilled.js';
 import { rebuildTargetCells } from '../../../src/services/fulfilment/target-cells.js';
 import { reportingModel } from '../../../src/services/reporting/model-cache.js';
+import { fromMicro, toMicro } from '../../../src/services/reporting/micro.js';
 import { submitReports } from '../../../src/services/reporting/submit.js';
 import { migrate, type Store } from '../../../src/store/index.js';
 import { postgresUnavailable, storeFixture } from '../../support/stores.js';
@@ -45,7 +46,7 @@ for (const kind of ['pglite', 'postgres'] as const) {
               const period = parsePeriod(id);
               if (!period.ok) throw period.error;
               const brute = await unitsFulfilledFromUnits(ctx, { ...w, product, period: id });
-              if (!isKept(cell.sector, cell.region, period.value.kind)) continue;
+              if (!isKept(model, cell.sector, cell.region, period.value.kind)) continue;
               const kept = await readUnitsFulfilled(store, 1, cell.sector, cell.region, productId, period.value, through);
               expect({ today, ...w, product, period: id, fulfilled: kept }).toEqual({ today, ...w, product, period: id, fulfilled: brute.fulfilled });
               compared++;
@@ -168,6 +169,48 @@ for (const kind of ['pglite', 'postgres'] as const) {
           expect(fast).toEqual(slow);
           expect(fast.children.length).toBeGreaterThan(0);
         }
+      }
+    }, 300_000);
+
+    it('keeps cut cells only for a top sector x a province; a deeper cut sums its units', async () => {
+      const deep = await store.query<{ t: string; n: number }>(
+        `with top as (select code from tree_node where org = 1 and code <> 'NATION' and coalesce(parent, 'NATION') = 'NATION')
+         select t, count(*)::int as n from (
+           select 'fulfil_actual' as t, sector, region from fulfil_actual where org = 1
+           union all select 'fulfil_cell', sector, region from fulfil_cell where org = 1
+           union all select 'target_cell', sector, region from target_cell where org = 1) x
+          where sector <> region and sector <> 'NATION' and region <> 'NATION'
+            and not (sector in (select code from top) and region in (select code from top))
+          group by t order by t`,
+      );
+      expect(deep).toEqual([]);
+      const kept = await store.query<{ t: string }>(
+        `select t from (select 'fulfil_actual' as t, sector, region from fulfil_actual where org = 1
+                        union all select 'fulfil_cell', sector, region from fulfil_cell where org = 1
+                        union all select 'target_cell', sector, region from target_cell where org = 1) x
+          where sector <> region and sector <> 'NATION' and region <> 'NATION' group by t order by t`,
+      );
+      expect(kept.map((k) => k.t)).toEqual(['fulfil_actual', 'fulfil_cell', 'target_cell']);
+      // A sector x county cut: its actual, target and units are its units' own, summed.
+      const ctx = ctxAt('2026-03-12');
+      const model = await reportingModel(ctx);
+      const cut = where[7] as { sector: string; region: string };
+      const productId = model.productsByCode.get(products[0])!.id;
+      const units = [...model.unitsByCode.values()].filter(
+        (u) => u.sectorChain.includes(cut.sector) && u.regionChain.includes(cut.region) && u.outputs.has(productId),
+      );
+      expect(units.length).toBeGreaterThan(0);
+      for (const period of ['2026', '2026-M03', '2026-W10', '2026-03-05']) {
+        const whole = await fulfilment(ctx, { ...cut, product: products[0], period });
+        const parts = await Promise.all(units.map((u) => fulfilment(ctx, { node: u.code, product: products[0], period })));
+        const sum = (xs: (string | null)[]) => fromMicro(xs.reduce((a, x) => a + toMicro(x ?? '0'), 0n));
+        expect({ period, actual: whole.actual, target: whole.target, units_total: whole.units_total, units_fulfilled: whole.units_fulfilled }).toEqual({
+          period,
+          actual: sum(parts.map((p) => p.actual)),
+          target: parts.every((p) => p.target === null) ? null : sum(parts.map((p) => p.target)),
+          units_total: units.length,
+          units_fulfilled: parts.filter((p) => p.units_fulfilled === 1).length,
+        });
       }
     }, 300_000);
   });
