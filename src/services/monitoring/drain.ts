@@ -130,7 +130,8 @@ export async function monitorQueued(tx: Queryable, ctx: ServiceContext, model: R
   const atIso = at.toISOString();
   const settings = await monitoringSettings(ctx, tx);
   const hs = series.length ? await lockSeries(tx, ctx.org, ch, series, atIso) : null;
-  const techs = await unitTechnologies(tx, ctx.org, model, touchedUnits.map((id) => model.unitsById.get(id)).filter((u): u is UnitInfo => u !== undefined));
+  const allTechs = await unitTechnologies(tx, ctx.org, model, touchedUnits.map((id) => model.unitsById.get(id)).filter((u): u is UnitInfo => u !== undefined));
+  const techs = await withCompleteDays(tx, ctx.org, touchedUnits, touchedDays, allTechs);
   const plan = planReads(ch, series, touchedUnits, touchedDays, techs);
   const block = await readFigureBlock(tx, ctx.org, plan.reads);
   if (series.length) {
@@ -587,6 +588,47 @@ function stepFilter(hs: HsBatch, k: number, b: FigureBlock, f0: number, f1: numb
     }
   }
   return signals;
+}
+
+/**
+ * The technologies of the touched units with some complete touched day (an output and a consumption
+ * of their technology reported that day). judgeUnit judges only complete days, so a unit without one
+ * gets no verdict, and its history (SHORT_HISTORY_DAYS, or HISTORY_DAYS when widened) is not read:
+ * units that report output but not consumption cost one probe per figure here instead.
+ */
+async function withCompleteDays(
+  tx: Queryable, org: number, touchedUnits: readonly number[], touchedDays: readonly number[][], techs: ReadonlyMap<number, UnitTechnology>,
+): Promise<Map<number, UnitTechnology>> {
+  const u: number[] = [], p: number[] = [], k: string[] = [], d: number[] = [];
+  const figure = (unit: number, product: number, kind: string, day: number) => {
+    u.push(unit);
+    p.push(product);
+    k.push(kind);
+    d.push(day);
+  };
+  for (let t = 0; t < touchedUnits.length; t++) {
+    const ut = techs.get(touchedUnits[t]);
+    if (!ut || ut.inputs.length === 0) continue;
+    for (const day of touchedDays[t]) {
+      for (const o of ut.outputs) figure(touchedUnits[t], o, 'output', day);
+      for (const i of ut.inputs) figure(touchedUnits[t], i, 'consumption', day);
+    }
+  }
+  if (u.length === 0) return new Map();
+  // A lateral probe per figure: a plain semi-join may hash all of report_current.
+  const rows = await tx.query<{ u: number }>(
+    `select distinct x.u from (
+       select k.u, k.d from unnest($2::int[], $3::int[], $4::text[], $5::int[]) as k(u, p, kind, d)
+         cross join lateral (select 1 from report_current r
+                              where r.org = $1 and r.unit_id = k.u and r.product_id = k.p and r.kind = k.kind and r.day = date '1970-01-01' + k.d) f
+        group by k.u, k.d
+       having bool_or(k.kind = 'output') and bool_or(k.kind = 'consumption')) x`,
+    [org, intArray(u), intArray(p), textArray(k), intArray(d)],
+  );
+  const keep = new Set(rows.map((r) => Number(r.u)));
+  const out = new Map<number, UnitTechnology>();
+  for (const [id, ut] of techs) if (keep.has(id)) out.set(id, ut);
+  return out;
 }
 
 /**
