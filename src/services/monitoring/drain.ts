@@ -615,12 +615,14 @@ async function withCompleteDays(
     }
   }
   if (u.length === 0) return new Map();
-  // A lateral probe per figure: a plain semi-join may hash all of report_current.
+  // A lateral probe per figure (`limit 1` keeps the planner from flattening it into a join, which
+  // may hash all of report_current).
   const rows = await tx.query<{ u: number }>(
     `select distinct x.u from (
        select k.u, k.d from unnest($2::int[], $3::int[], $4::text[], $5::int[]) as k(u, p, kind, d)
          cross join lateral (select 1 from report_current r
-                              where r.org = $1 and r.unit_id = k.u and r.product_id = k.p and r.kind = k.kind and r.day = date '1970-01-01' + k.d) f
+                              where r.org = $1 and r.unit_id = k.u and r.product_id = k.p and r.kind = k.kind and r.day = date '1970-01-01' + k.d
+                              limit 1) f
         group by k.u, k.d
        having bool_or(k.kind = 'output') and bool_or(k.kind = 'consumption')) x`,
     [org, intArray(u), intArray(p), textArray(k), intArray(d)],
