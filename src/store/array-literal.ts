@@ -76,3 +76,12 @@ export function boolArray(xs: readonly boolean[]): string {
   for (let i = 0; i < xs.length; i++) out += (i ? ',' : '') + (xs[i] ? 't' : 'f');
   return out + '}';
 }
+
+/**
+ * Bytes as a bytea parameter: a Buffer over the same memory, which node-postgres sends in binary
+ * (no hex text to build or parse) and PGlite takes as a Uint8Array.
+ * @example await q.query('insert into t (b) values ($1)', [byteParam(Uint8Array.of(1, 2))]);
+ */
+export function byteParam(bytes: Uint8Array): Buffer {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}

@@ -7,6 +7,7 @@ import { unitsFulfilled } from './migrations/006-units-fulfilled.js';
 import { unitPeriods } from './migrations/007-unit-periods.js';
 import { fillfactor } from './migrations/008-fillfactor.js';
 import { keptCuts } from './migrations/009-kept-cuts.js';
+import { filterStateBytea } from './migrations/010-filter-state-bytea.js';
 import type { Store } from './types.js';
 
 /** One forward-only schema step. Versions only grow; a retired name is never reused. */
@@ -24,7 +25,7 @@ export interface MigrationResult {
 }
 
 /** Every migration, in order. Add new ones at the end. */
-export const MIGRATIONS: readonly Migration[] = [initial, reporting, monitoring, monitorQueue, trust, unitsFulfilled, unitPeriods, fillfactor, keptCuts];
+export const MIGRATIONS: readonly Migration[] = [initial, reporting, monitoring, monitorQueue, trust, unitsFulfilled, unitPeriods, fillfactor, keptCuts, filterStateBytea];
 
 const LOCK_KEY = 7_263_001; // advisory lock id: serialises concurrent `migrate` runs on one database
 

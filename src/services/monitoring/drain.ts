@@ -10,27 +10,31 @@ import { civilToDayNumber, dayNumberToCivil, daysInMonth, fromDayNumber, toDayNu
 import {
   DEFAULT_HS_MODEL,
   DEFAULT_PLAUSIBILITY,
+  HS_STATE_BYTES,
   STATUS_NAMES,
   checkReport,
   createHsBatch,
   createPlausibilityState,
   learnRatios,
   loadSeries,
+  packHsStates,
   readSeries,
   reportRatios,
   resetPlausibilityState,
   saveSeries,
   stepSeries,
+  unpackHsState,
   type HsBatch,
+  type HsFilterState,
   type UnitDayReport,
 } from '../../engine/monitoring/index.js';
-import { intArray, textArray, type Queryable } from '../../store/index.js';
+import { byteParam, intArray, textArray, type Queryable } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import { toMicro } from '../reporting/micro.js';
 import type { ReportingModel, UnitInfo } from '../reporting/model-cache.js';
 import { applySignals, type AlertSignal, type SeriesSignals } from './alerts.js';
 import { EARLIEST_DAY, LATEST_DAY, decimalMicro, exactMicro, microDecimal, readFigureBlock, type BlockSeries, type FigureBlock } from './figure-block.js';
-import { monthOf, readFigures, seriesKey, type Figure } from './figures.js';
+import { monthOf, readFigures, seriesKey, unitMonthTotals, type Figure } from './figures.js';
 import { HISTORY_DAYS, unitTechnologies, verdictDetail, type UnitTechnology } from './plausibility.js';
 import { bestOf, bestsOfFigures, followRecordEvents, type Best, type SeriesRecords, type StoredRecord } from './records.js';
 import { monitoringSettings } from './settings.js';
@@ -138,7 +142,7 @@ export async function monitorQueued(tx: Queryable, ctx: ServiceContext, model: R
     const records = await updateRecordsQueued(tx, ctx, ch, series, block, atIso);
     let calendar: Calendar | undefined;
     const cal = async () => (calendar ??= await calendarFrom(tx, ctx.org));
-    await proposeStandards(tx, ctx, model, cal, records, settings, at);
+    await proposeStandards(tx, ctx, model, cal, records, settings, at, unitMonthTotals);
     const trends = await updateTrendsQueued(tx, ctx, ch, series, block, hs!, atIso);
     await applySignals(tx, ctx, model, 'trend', trends, settings, at);
   }
@@ -190,7 +194,7 @@ interface FilterRow {
   unit_id: number;
   product_id: number;
   last_day: string;
-  state: unknown;
+  state: Uint8Array;
 }
 
 /**
@@ -238,7 +242,7 @@ function noteStored(ch: QueuedChanges, series: OutSeries[], fresh: readonly { un
     const lastDay = toDayNumber(r.last_day);
     s.filterRow = { lastDay };
     // continued from its state when every change is after the absorbed days, else re-run
-    if (ch.day[s.lo] > lastDay) s.resumed = loadSeries(hs, k, typeof r.state === 'string' ? JSON.parse(r.state) : r.state).ok;
+    if (ch.day[s.lo] > lastDay) s.resumed = loadSeries(hs, k, unpackHsState(r.state)).ok;
   });
   return hs;
 }
@@ -525,12 +529,11 @@ async function updateTrendsQueued(tx: Queryable, ctx: ServiceContext, ch: Queued
   if (t.u.length) {
     await tx.query(
       `insert into series_filter (org, unit_id, product_id, kind, last_day, count, status, state, updated_at)
-       select $1, t.u, t.p, 'output', date '1970-01-01' + t.d, t.n, t.s, j.st, $8
+       select $1, t.u, t.p, 'output', date '1970-01-01' + t.d, t.n, t.s, substring($7::bytea from (t.i::int - 1) * ${HS_STATE_BYTES} + 1 for ${HS_STATE_BYTES}), $8
          from unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::text[]) with ordinality as t(u, p, d, n, s, i)
-         join jsonb_array_elements($7::jsonb) with ordinality as j(st, i) on j.i = t.i
        on conflict (org, unit_id, product_id, kind) do update set
          last_day = excluded.last_day, count = excluded.count, status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
-      [ctx.org, intArray(t.u), intArray(t.p), intArray(t.d), intArray(t.n), textArray(t.s), `[${t.states.join(',')}]`, atIso],
+      [ctx.org, intArray(t.u), intArray(t.p), intArray(t.d), intArray(t.n), textArray(t.s), byteParam(packHsStates(t.states)), atIso],
     );
   }
   return t.out;
@@ -545,9 +548,9 @@ function runTrends(
   series: OutSeries[],
   b: FigureBlock,
   hs: HsBatch,
-): { out: SeriesSignals[]; u: number[]; p: number[]; d: number[]; n: number[]; s: string[]; states: string[] } {
+): { out: SeriesSignals[]; u: number[]; p: number[]; d: number[]; n: number[]; s: string[]; states: HsFilterState[] } {
   const out: SeriesSignals[] = [];
-  const su: number[] = [], sp: number[] = [], sd: number[] = [], sn: number[] = [], ss: string[] = [], states: string[] = [];
+  const su: number[] = [], sp: number[] = [], sd: number[] = [], sn: number[] = [], ss: string[] = [], states: HsFilterState[] = [];
   for (let k = 0; k < series.length; k++) {
     const s = series[k];
     const row = s.filterRow;
@@ -571,7 +574,7 @@ function runTrends(
     sd.push(s.resumed && row!.lastDay > lastDay ? row!.lastDay : lastDay);
     sn.push(state.count);
     ss.push(state.status);
-    states.push(JSON.stringify(state));
+    states.push(state);
   }
   return { out, u: su, p: sp, d: sd, n: sn, s: ss, states };
 }

@@ -1,6 +1,7 @@
 // Reading the figures in force (report_current) for many series at once, and small date helpers.
 // report_current already holds a batch's new figures when the report hook runs (submit.ts writes it
-// before calling hooks), while actual_cell does not yet: so month totals are summed here.
+// before calling hooks), while actual_cell does not yet: so the hook's month totals are summed here
+// (monthTotals); the worker, which runs after the batch committed, reads the month cells (unitMonthTotals).
 import { addDays } from '../../domain/iso-date.js';
 import type { Queryable } from '../../store/index.js';
 import { toMicro } from '../reporting/micro.js';
@@ -79,6 +80,41 @@ export async function monthTotals(q: Queryable, org: number, ranges: readonly Se
       ranges.map((r) => r.from ?? EARLIEST), ranges.map((r) => r.to ?? LATEST)],
   );
   for (const r of rows) out.get(seriesKey(r.unit_id, r.product_id, r.kind))?.set(r.month, toMicro(r.quantity));
+  return out;
+}
+
+/**
+ * monthTotals for the monitoring worker: the same totals read from the units' month cells
+ * (actual_cell, one row per month) rather than summed from every day in report_current. Only
+ * after a batch has committed do the cells hold its figures, so the inline hook cannot use this.
+ * Ranges must be output series and whole months (from a month's first day, to a month's last).
+ * @example (await unitMonthTotals(tx, 1, [{ unitId: 5, productId: 3, kind: 'output', to: '2026-02-28' }])).get('5|3|output')?.get('2026-M02')
+ */
+export async function unitMonthTotals(q: Queryable, org: number, ranges: readonly SeriesRange[]): Promise<Map<string, Map<string, bigint>>> {
+  const out = new Map<string, Map<string, bigint>>();
+  for (const r of ranges) {
+    if (r.kind !== 'output') throw new Error('unitMonthTotals: month cells are kept for output only');
+    if ((r.from !== undefined && r.from !== monthBounds(monthOf(r.from))[0]) || (r.to !== undefined && r.to !== monthBounds(monthOf(r.to))[1])) {
+      throw new Error(`unitMonthTotals: ${r.from ?? ''}..${r.to ?? ''} is not whole months`);
+    }
+    out.set(seriesKey(r.unitId, r.productId, r.kind), new Map());
+  }
+  if (ranges.length === 0) return out;
+  const rows = await q.query<{ unit_id: number; product_id: number; month: string; quantity: string }>(
+    // One index range per series (offset 0 keeps the planner from flattening the probe into a join
+    // over all of actual_cell, which it did).
+    `select k.u as unit_id, k.p as product_id, c.period as month, c.quantity::text as quantity
+       from unnest($2::int[], $3::int[], $4::text[], $5::text[]) as k(u, p, lo, hi)
+       cross join lateral (
+         select c.period, c.quantity from unit u
+           join actual_cell c on c.org = u.org and c.sector = u.code and c.region = u.code and c.product_id = k.p and c.kind = 'output'
+            and c.period between k.lo and k.hi
+          where u.org = $1 and u.id = k.u and c.period like '____-M__'
+         offset 0) c`,
+    [org, ranges.map((r) => r.unitId), ranges.map((r) => r.productId), ranges.map((r) => (r.from ? monthOf(r.from) : '0001-M01')),
+      ranges.map((r) => (r.to ? monthOf(r.to) : '9999-M12'))],
+  );
+  for (const r of rows) out.get(seriesKey(r.unit_id, r.product_id, 'output'))?.set(r.month, toMicro(r.quantity));
   return out;
 }
 

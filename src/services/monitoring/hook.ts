@@ -144,7 +144,7 @@ export async function rebuildMonitoring(ctx: ServiceContext, chunkUnits = 200): 
         rec.bmq.push(b.month ? fromMicro(b.month.qty) : null);
         if (figs.length) {
           const state = serializeHsFilter(runFilter(figs).filter);
-          saves.push({ ...s, lastDay: figs[figs.length - 1].day, count: state.count, status: state.status, state: JSON.stringify(state) });
+          saves.push({ ...s, lastDay: figs[figs.length - 1].day, count: state.count, status: state.status, state });
         }
       }
       await tx.query(

@@ -50,6 +50,8 @@ export function decimal(x: number, places = 6): string {
  * proposal for that window) raising the standard. Returns the number of proposals written.
  * Standard in force: the plan's daily assignment per worker (target_cell of the unit for the
  * month / working days / workers), null without a plan; a proposal is made only above it.
+ * `totalsOf` reads the month totals: monthTotals (from the figures, what the inline hook needs) or
+ * unitMonthTotals (from the month cells, what the worker uses once the batch has committed).
  * @example await proposeStandards(tx, ctx, model, cal, records, settings, new Date())
  */
 export async function proposeStandards(
@@ -60,6 +62,7 @@ export async function proposeStandards(
   records: readonly SeriesRecords[],
   settings: MonitoringSettings,
   at: Date,
+  totalsOf: typeof monthTotals = monthTotals,
 ): Promise<number> {
   const N = settings.standardMonths;
   const candidates: { unitId: number; productId: number; month: string }[] = [];
@@ -72,7 +75,7 @@ export async function proposeStandards(
   }
   if (candidates.length === 0) return 0;
   const ranges = candidates.map((c) => ({ unitId: c.unitId, productId: c.productId, kind: 'output' as const, to: monthBounds(c.month)[1] }));
-  const totals = await monthTotals(tx, ctx.org, ranges);
+  const totals = await totalsOf(tx, ctx.org, ranges);
   const windows: { c: (typeof candidates)[number]; months: [string, bigint][] }[] = [];
   for (const c of candidates) {
     const byMonth = totals.get(seriesKey(c.unitId, c.productId)) ?? new Map<string, bigint>();

@@ -1,14 +1,18 @@
 // The Harrison-Stevens filter of every output series (unit, product), its state kept in
 // series_filter and moved on by each report batch, one update per reported day in day order.
 import {
+  HS_STATE_BYTES,
   createHsFilter,
   deserializeHsFilter,
+  packHsStates,
   serializeHsFilter,
+  unpackHsState,
   updateHsFilter,
   type HsFilter,
+  type HsFilterState,
   type HsUpdate,
 } from '../../engine/monitoring/index.js';
-import type { Queryable } from '../../store/index.js';
+import { byteParam, type Queryable } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import type { AlertSignal, SeriesSignals } from './alerts.js';
 import { microToNumber, readFigures, seriesKey, type Figure } from './figures.js';
@@ -18,7 +22,7 @@ interface FilterRow {
   unit_id: number;
   product_id: number;
   last_day: string;
-  state: unknown;
+  state: Uint8Array;
 }
 
 /** What an alert keeps of one filter update (rounded), with the observed value. */
@@ -88,7 +92,7 @@ export async function updateTrends(tx: Queryable, ctx: ServiceContext, changes: 
     const row = byKey.get(seriesKey(s.unitId, s.productId));
     let resumed: HsFilter | undefined;
     if (row && s.day > row.last_day) {
-      const d = deserializeHsFilter(typeof row.state === 'string' ? JSON.parse(row.state) : row.state);
+      const d = deserializeHsFilter(unpackHsState(row.state));
       if (d.ok) resumed = d.value;
     }
     return { ...s, row, resumed };
@@ -97,7 +101,7 @@ export async function updateTrends(tx: Queryable, ctx: ServiceContext, changes: 
     unitId: p.unitId, productId: p.productId, kind: 'output' as const, from: p.resumed ? nextDay(p.row!.last_day) : undefined,
   })));
   const out: SeriesSignals[] = [];
-  const saves: { unitId: number; productId: number; lastDay: string; count: number; status: string; state: string }[] = [];
+  const saves: { unitId: number; productId: number; lastDay: string; count: number; status: string; state: HsFilterState }[] = [];
   for (const p of plans) {
     const figs = figures.get(seriesKey(p.unitId, p.productId)) ?? [];
     if (figs.length === 0) continue;
@@ -114,7 +118,7 @@ export async function updateTrends(tx: Queryable, ctx: ServiceContext, changes: 
     out.push({ unitId: p.unitId, productId: p.productId, signals });
     const state = serializeHsFilter(filter);
     const lastDay = p.resumed && p.row!.last_day > lastFig.day ? p.row!.last_day : lastFig.day;
-    saves.push({ unitId: p.unitId, productId: p.productId, lastDay, count: state.count, status: state.status, state: JSON.stringify(state) });
+    saves.push({ unitId: p.unitId, productId: p.productId, lastDay, count: state.count, status: state.status, state });
   }
   await saveFilters(tx, ctx.org, saves, at);
   return out;
@@ -124,17 +128,18 @@ export async function updateTrends(tx: Queryable, ctx: ServiceContext, changes: 
 export async function saveFilters(
   tx: Queryable,
   org: number,
-  saves: readonly { unitId: number; productId: number; lastDay: string; count: number; status: string; state: string }[],
+  saves: readonly { unitId: number; productId: number; lastDay: string; count: number; status: string; state: HsFilterState }[],
   at: Date,
 ): Promise<void> {
   if (saves.length === 0) return;
   await tx.query(
     `insert into series_filter (org, unit_id, product_id, kind, last_day, count, status, state, updated_at)
-     select $1, u, p, 'output', d, n, s, st::jsonb, $8 from unnest($2::int[], $3::int[], $4::date[], $5::int[], $6::text[], $7::text[]) as t(u, p, d, n, s, st)
+     select $1, u, p, 'output', d, n, s, substring($7::bytea from (i::int - 1) * ${HS_STATE_BYTES} + 1 for ${HS_STATE_BYTES}), $8
+       from unnest($2::int[], $3::int[], $4::date[], $5::int[], $6::text[]) with ordinality as t(u, p, d, n, s, i)
      on conflict (org, unit_id, product_id, kind) do update set
        last_day = excluded.last_day, count = excluded.count, status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
     [org, saves.map((s) => s.unitId), saves.map((s) => s.productId), saves.map((s) => s.lastDay), saves.map((s) => s.count),
-      saves.map((s) => s.status), saves.map((s) => s.state), at.toISOString()],
+      saves.map((s) => s.status), byteParam(packHsStates(saves.map((s) => s.state))), at.toISOString()],
   );
 }
 

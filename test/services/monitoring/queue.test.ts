@@ -61,4 +61,27 @@ describe('queued monitoring on pglite', () => {
       await worker.stop();
     }
   });
+
+  it('after a pass that found work, the worker lets the queue fill for settleMs before the next', async () => {
+    const queued = async () => (await store.query<{ n: number }>('select count(*) as n from monitor_queue'))[0].n;
+    const waitEmpty = async (limitMs: number) => {
+      const t0 = Date.now();
+      while ((await queued()) > 0 && Date.now() - t0 < limitMs) await new Promise((r) => setTimeout(r, 20));
+      return Date.now() - t0;
+    };
+    const worker = startMonitoringWorker(ctx, { intervalMs: 50, settleMs: 1200 });
+    try {
+      await submitReports(ctx, [{ unit, product, date: '2026-03-09', quantity: '2' }], { by: 'test', rowBase: 0 });
+      expect(await waitEmpty(3000)).toBeLessThan(1000); // idle queue: polled every 50 ms
+      const t1 = Date.now();
+      await submitReports(ctx, [{ unit, product, date: '2026-03-08', quantity: '3' }], { by: 'test', rowBase: 0 });
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await queued()).toBe(1); // still settling
+      await waitEmpty(5000);
+      expect(await queued()).toBe(0);
+      expect(Date.now() - t1).toBeGreaterThanOrEqual(1000);
+    } finally {
+      await worker.stop();
+    }
+  });
 });
