@@ -28,7 +28,7 @@ import {
   type HsFilterState,
   type UnitDayReport,
 } from '../../engine/monitoring/index.js';
-import { byteParam, intArray, textArray, type Queryable } from '../../store/index.js';
+import { hexArray, hexBytes, intArray, textArray, type Queryable } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import { toMicro } from '../reporting/micro.js';
 import type { ReportingModel, UnitInfo } from '../reporting/model-cache.js';
@@ -194,7 +194,8 @@ interface FilterRow {
   unit_id: number;
   product_id: number;
   last_day: string;
-  state: Uint8Array;
+  /** The packed state as hex (see hs-state-codec.ts). */
+  state: string;
 }
 
 /**
@@ -219,7 +220,7 @@ async function lockSeries(tx: Queryable, org: number, ch: QueuedChanges, series:
     [org, units, products],
   );
   const filters = await tx.query<FilterRow & Record<string, unknown>>(
-    `select f.unit_id, f.product_id, f.last_day::text as last_day, f.state
+    `select f.unit_id, f.product_id, f.last_day::text as last_day, encode(f.state, 'hex') as state
        from series_filter f join unnest($2::int[], $3::int[]) as k(u, p) on f.unit_id = k.u and f.product_id = k.p
       where f.org = $1 and f.kind = 'output' order by f.unit_id, f.product_id for update of f`,
     [org, units, products],
@@ -242,7 +243,7 @@ function noteStored(ch: QueuedChanges, series: OutSeries[], fresh: readonly { un
     const lastDay = toDayNumber(r.last_day);
     s.filterRow = { lastDay };
     // continued from its state when every change is after the absorbed days, else re-run
-    if (ch.day[s.lo] > lastDay) s.resumed = loadSeries(hs, k, unpackHsState(r.state)).ok;
+    if (ch.day[s.lo] > lastDay) s.resumed = loadSeries(hs, k, unpackHsState(hexBytes(r.state))).ok;
   });
   return hs;
 }
@@ -529,11 +530,11 @@ async function updateTrendsQueued(tx: Queryable, ctx: ServiceContext, ch: Queued
   if (t.u.length) {
     await tx.query(
       `insert into series_filter (org, unit_id, product_id, kind, last_day, count, status, state, updated_at)
-       select $1, t.u, t.p, 'output', date '1970-01-01' + t.d, t.n, t.s, substring($7::bytea from (t.i::int - 1) * ${HS_STATE_BYTES} + 1 for ${HS_STATE_BYTES}), $8
-         from unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::text[]) with ordinality as t(u, p, d, n, s, i)
+       select $1, t.u, t.p, 'output', date '1970-01-01' + t.d, t.n, t.s, decode(t.st, 'hex'), $8
+         from unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[]) as t(u, p, d, n, s, st)
        on conflict (org, unit_id, product_id, kind) do update set
          last_day = excluded.last_day, count = excluded.count, status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
-      [ctx.org, intArray(t.u), intArray(t.p), intArray(t.d), intArray(t.n), textArray(t.s), byteParam(packHsStates(t.states)), atIso],
+      [ctx.org, intArray(t.u), intArray(t.p), intArray(t.d), intArray(t.n), textArray(t.s), hexArray(packHsStates(t.states), HS_STATE_BYTES), atIso],
     );
   }
   return t.out;

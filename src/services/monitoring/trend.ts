@@ -12,7 +12,7 @@ import {
   type HsFilterState,
   type HsUpdate,
 } from '../../engine/monitoring/index.js';
-import { byteParam, type Queryable } from '../../store/index.js';
+import { hexArray, hexBytes, type Queryable } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import type { AlertSignal, SeriesSignals } from './alerts.js';
 import { microToNumber, readFigures, seriesKey, type Figure } from './figures.js';
@@ -22,7 +22,8 @@ interface FilterRow {
   unit_id: number;
   product_id: number;
   last_day: string;
-  state: Uint8Array;
+  /** The packed state as hex (see hs-state-codec.ts). */
+  state: string;
 }
 
 /** What an alert keeps of one filter update (rounded), with the observed value. */
@@ -82,7 +83,7 @@ export async function updateTrends(tx: Queryable, ctx: ServiceContext, changes: 
   }
   const series = [...first.values()].sort((a, b) => a.unitId - b.unitId || a.productId - b.productId);
   const stored = await tx.query<FilterRow & Record<string, unknown>>(
-    `select f.unit_id, f.product_id, f.last_day::text as last_day, f.state
+    `select f.unit_id, f.product_id, f.last_day::text as last_day, encode(f.state, 'hex') as state
        from series_filter f join unnest($2::int[], $3::int[]) as k(u, p) on f.unit_id = k.u and f.product_id = k.p
       where f.org = $1 and f.kind = 'output' order by f.unit_id, f.product_id for update of f`,
     [ctx.org, series.map((s) => s.unitId), series.map((s) => s.productId)],
@@ -92,7 +93,7 @@ export async function updateTrends(tx: Queryable, ctx: ServiceContext, changes: 
     const row = byKey.get(seriesKey(s.unitId, s.productId));
     let resumed: HsFilter | undefined;
     if (row && s.day > row.last_day) {
-      const d = deserializeHsFilter(unpackHsState(row.state));
+      const d = deserializeHsFilter(unpackHsState(hexBytes(row.state)));
       if (d.ok) resumed = d.value;
     }
     return { ...s, row, resumed };
@@ -134,12 +135,12 @@ export async function saveFilters(
   if (saves.length === 0) return;
   await tx.query(
     `insert into series_filter (org, unit_id, product_id, kind, last_day, count, status, state, updated_at)
-     select $1, u, p, 'output', d, n, s, substring($7::bytea from (i::int - 1) * ${HS_STATE_BYTES} + 1 for ${HS_STATE_BYTES}), $8
-       from unnest($2::int[], $3::int[], $4::date[], $5::int[], $6::text[]) with ordinality as t(u, p, d, n, s, i)
+     select $1, u, p, 'output', d, n, s, decode(st, 'hex'), $8
+       from unnest($2::int[], $3::int[], $4::date[], $5::int[], $6::text[], $7::text[]) as t(u, p, d, n, s, st)
      on conflict (org, unit_id, product_id, kind) do update set
        last_day = excluded.last_day, count = excluded.count, status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
     [org, saves.map((s) => s.unitId), saves.map((s) => s.productId), saves.map((s) => s.lastDay), saves.map((s) => s.count),
-      saves.map((s) => s.status), byteParam(packHsStates(saves.map((s) => s.state))), at.toISOString()],
+      saves.map((s) => s.status), hexArray(packHsStates(saves.map((s) => s.state)), HS_STATE_BYTES), at.toISOString()],
   );
 }
 
