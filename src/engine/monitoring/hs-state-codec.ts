@@ -5,15 +5,12 @@
 import { STATUS_NAMES, type StatusName } from './hs-model.js';
 import type { HsFilterState } from './hs-filter.js';
 
-/** Bytes of one packed state. */
-export const HS_STATE_BYTES = 280;
-
 /**
- * The layout, one double each, in order: version, count, scale, scaleFixed (0/1), alertRun,
- * status (index in STATUS_NAMES), z (NaN for null), components[j][0..5] for j = 0..3, then
- * previousProbabilities[0..3].
+ * Bytes of one packed state. The layout, one double each, in order: version, count, scale,
+ * scaleFixed (0/1), alertRun, status (index in STATUS_NAMES), z (NaN for null),
+ * components[j][0..5] for j = 0..3, then previousProbabilities[0..3].
  */
-export const HS_STATE_FIELDS = Object.freeze(['version', 'count', 'scale', 'scaleFixed', 'alertRun', 'status', 'z']);
+export const HS_STATE_BYTES = 280;
 
 /**
  * Writes a state at `offset` of `out` (HS_STATE_BYTES bytes).

@@ -6,7 +6,7 @@ export { normalCdf, normalQuantile } from './normal-distribution.js';
 export { DEFAULT_HS_MODEL, REGIME, REGIME_NAMES, STATUS, STATUS_NAMES, makeHsModel } from './hs-model.js';
 export { collapseSeries, createHsBatch, setSeriesScale, stepSeries, updateBatch } from './hs-batch.js';
 export { createHsFilter, deserializeHsFilter, loadSeries, readSeries, saveSeries, serializeHsFilter, updateHsFilter } from './hs-filter.js';
-export { HS_STATE_BYTES, HS_STATE_FIELDS, packHsState, packHsStates, unpackHsState } from './hs-state-codec.js';
+export { HS_STATE_BYTES, packHsState, packHsStates, unpackHsState } from './hs-state-codec.js';
 export { forecastPeriodEnd, seriesTrend } from './period-end.js';
 export { DEFAULT_PLAUSIBILITY, checkReport, createPlausibilityState, learnRatios, learnReport, reportRatios, resetPlausibilityState } from './plausibility.js';
 

@@ -10,25 +10,22 @@ import { civilToDayNumber, dayNumberToCivil, daysInMonth, fromDayNumber, toDayNu
 import {
   DEFAULT_HS_MODEL,
   DEFAULT_PLAUSIBILITY,
-  HS_STATE_BYTES,
   STATUS_NAMES,
   checkReport,
   createHsBatch,
   createPlausibilityState,
   learnRatios,
   loadSeries,
-  packHsStates,
   readSeries,
   reportRatios,
   resetPlausibilityState,
   saveSeries,
   stepSeries,
-  unpackHsState,
   type HsBatch,
   type HsFilterState,
   type UnitDayReport,
 } from '../../engine/monitoring/index.js';
-import { hexArray, hexBytes, intArray, textArray, type Queryable } from '../../store/index.js';
+import { intArray, textArray, type Queryable } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import { toMicro } from '../reporting/micro.js';
 import type { ReportingModel, UnitInfo } from '../reporting/model-cache.js';
@@ -39,7 +36,7 @@ import { HISTORY_DAYS, unitTechnologies, verdictDetail, type UnitTechnology } fr
 import { bestOf, bestsOfFigures, followRecordEvents, type Best, type SeriesRecords, type StoredRecord } from './records.js';
 import { monitoringSettings } from './settings.js';
 import { proposeStandards } from './standards.js';
-import { signalDetail } from './trend.js';
+import { STORED_STATE_SQL, saveFilters, signalDetail, storedState } from './trend.js';
 import { calendarFrom } from './workdays.js';
 import type { Calendar } from '../../domain/calendar.js';
 
@@ -220,7 +217,7 @@ async function lockSeries(tx: Queryable, org: number, ch: QueuedChanges, series:
     [org, units, products],
   );
   const filters = await tx.query<FilterRow & Record<string, unknown>>(
-    `select f.unit_id, f.product_id, f.last_day::text as last_day, encode(f.state, 'hex') as state
+    `select f.unit_id, f.product_id, f.last_day::text as last_day, ${STORED_STATE_SQL}
        from series_filter f join unnest($2::int[], $3::int[]) as k(u, p) on f.unit_id = k.u and f.product_id = k.p
       where f.org = $1 and f.kind = 'output' order by f.unit_id, f.product_id for update of f`,
     [org, units, products],
@@ -243,7 +240,7 @@ function noteStored(ch: QueuedChanges, series: OutSeries[], fresh: readonly { un
     const lastDay = toDayNumber(r.last_day);
     s.filterRow = { lastDay };
     // continued from its state when every change is after the absorbed days, else re-run
-    if (ch.day[s.lo] > lastDay) s.resumed = loadSeries(hs, k, unpackHsState(hexBytes(r.state))).ok;
+    if (ch.day[s.lo] > lastDay) s.resumed = loadSeries(hs, k, storedState(r.state)).ok;
   });
   return hs;
 }
@@ -527,16 +524,7 @@ async function monthTotalsOf(tx: Queryable, org: number, series: readonly OutSer
 /** updateTrends (trend.ts) on the batch's output series, all filters in one HsBatch. */
 async function updateTrendsQueued(tx: Queryable, ctx: ServiceContext, ch: QueuedChanges, series: OutSeries[], b: FigureBlock, hs: HsBatch, atIso: string): Promise<SeriesSignals[]> {
   const t = runTrends(ch, series, b, hs);
-  if (t.u.length) {
-    await tx.query(
-      `insert into series_filter (org, unit_id, product_id, kind, last_day, count, status, state, updated_at)
-       select $1, t.u, t.p, 'output', date '1970-01-01' + t.d, t.n, t.s, decode(t.st, 'hex'), $8
-         from unnest($2::int[], $3::int[], $4::int[], $5::int[], $6::text[], $7::text[]) as t(u, p, d, n, s, st)
-       on conflict (org, unit_id, product_id, kind) do update set
-         last_day = excluded.last_day, count = excluded.count, status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
-      [ctx.org, intArray(t.u), intArray(t.p), intArray(t.d), intArray(t.n), textArray(t.s), hexArray(packHsStates(t.states), HS_STATE_BYTES), atIso],
-    );
-  }
+  await saveFilters(tx, ctx.org, t.u.map((u, i) => ({ unitId: u, productId: t.p[i], lastDay: dayStr(t.d[i]), count: t.n[i], status: t.s[i], state: t.states[i] })), new Date(atIso));
   return t.out;
 }
 

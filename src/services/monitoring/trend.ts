@@ -12,7 +12,7 @@ import {
   type HsFilterState,
   type HsUpdate,
 } from '../../engine/monitoring/index.js';
-import { hexArray, hexBytes, type Queryable } from '../../store/index.js';
+import { hexArray, hexBytes, intArray, textArray, type Queryable } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import type { AlertSignal, SeriesSignals } from './alerts.js';
 import { microToNumber, readFigures, seriesKey, type Figure } from './figures.js';
@@ -83,7 +83,7 @@ export async function updateTrends(tx: Queryable, ctx: ServiceContext, changes: 
   }
   const series = [...first.values()].sort((a, b) => a.unitId - b.unitId || a.productId - b.productId);
   const stored = await tx.query<FilterRow & Record<string, unknown>>(
-    `select f.unit_id, f.product_id, f.last_day::text as last_day, encode(f.state, 'hex') as state
+    `select f.unit_id, f.product_id, f.last_day::text as last_day, ${STORED_STATE_SQL}
        from series_filter f join unnest($2::int[], $3::int[]) as k(u, p) on f.unit_id = k.u and f.product_id = k.p
       where f.org = $1 and f.kind = 'output' order by f.unit_id, f.product_id for update of f`,
     [ctx.org, series.map((s) => s.unitId), series.map((s) => s.productId)],
@@ -93,7 +93,7 @@ export async function updateTrends(tx: Queryable, ctx: ServiceContext, changes: 
     const row = byKey.get(seriesKey(s.unitId, s.productId));
     let resumed: HsFilter | undefined;
     if (row && s.day > row.last_day) {
-      const d = deserializeHsFilter(unpackHsState(hexBytes(row.state)));
+      const d = deserializeHsFilter(storedState(row.state));
       if (d.ok) resumed = d.value;
     }
     return { ...s, row, resumed };
@@ -125,7 +125,15 @@ export async function updateTrends(tx: Queryable, ctx: ServiceContext, changes: 
   return out;
 }
 
-/** Writes filter states (insert or replace). */
+/** A filter state as series_filter keeps it (packed, see hs-state-codec.ts), read as `encode(state, 'hex')`. */
+export const STORED_STATE_SQL = `encode(f.state, 'hex') as state`;
+
+/** The state of a row read with STORED_STATE_SQL, for loadSeries or deserializeHsFilter to check (null: not a packed state). */
+export function storedState(hex: string): HsFilterState | null {
+  return unpackHsState(hexBytes(hex));
+}
+
+/** Writes filter states (insert or replace); the one writer of series_filter, for the hook, the worker and rebuilds. */
 export async function saveFilters(
   tx: Queryable,
   org: number,
@@ -139,8 +147,8 @@ export async function saveFilters(
        from unnest($2::int[], $3::int[], $4::date[], $5::int[], $6::text[], $7::text[]) as t(u, p, d, n, s, st)
      on conflict (org, unit_id, product_id, kind) do update set
        last_day = excluded.last_day, count = excluded.count, status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
-    [org, saves.map((s) => s.unitId), saves.map((s) => s.productId), saves.map((s) => s.lastDay), saves.map((s) => s.count),
-      saves.map((s) => s.status), hexArray(packHsStates(saves.map((s) => s.state)), HS_STATE_BYTES), at.toISOString()],
+    [org, intArray(saves.map((s) => s.unitId)), intArray(saves.map((s) => s.productId)), textArray(saves.map((s) => s.lastDay)), intArray(saves.map((s) => s.count)),
+      textArray(saves.map((s) => s.status)), hexArray(packHsStates(saves.map((s) => s.state)), HS_STATE_BYTES), at.toISOString()],
   );
 }
 
