@@ -80,24 +80,14 @@ export function boolArray(xs: readonly boolean[]): string {
 /**
  * Bytes as hex text, for a statement to `decode(..., 'hex')`: hex is encoded and decoded natively on
  * both sides, where a bytea parameter or column went through PGlite's JavaScript (de)serialiser,
- * which made bytea several times slower than jsonb there.
+ * which made bytea several times slower than jsonb there. Records packed side by side go as one
+ * text, decoded once and cut per row with `substring(bytes from ... for size)`: on bytea that costs
+ * the same wherever the record sits (on text it scans from the start), and it is half the work of a
+ * text[] of one hex per record on PostgreSQL (1,000 filter states: 8.8 vs 18 ms).
  * @example await q.query(`insert into t (b) values (decode($1, 'hex'))`, [hexText(Uint8Array.of(1, 2))]); // '0102'
  */
 export function hexText(bytes: Uint8Array): string {
   return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('hex');
-}
-
-/**
- * Records of `size` bytes packed one after another, as a text[] literal of their hex, for
- * `unnest($n::text[])` and `decode(x, 'hex')` per row (cutting one long text per row would scan
- * it from the start each time).
- * @example hexArray(Uint8Array.of(1, 2, 3, 4), 2) // '{0102,0304}'
- */
-export function hexArray(bytes: Uint8Array, size: number): string {
-  const hex = hexText(bytes);
-  const parts: string[] = [];
-  for (let i = 0; i < hex.length; i += 2 * size) parts.push(hex.slice(i, i + 2 * size));
-  return `{${parts.join(',')}}`;
 }
 
 /**
@@ -107,3 +97,4 @@ export function hexArray(bytes: Uint8Array, size: number): string {
 export function hexBytes(hex: string): Uint8Array {
   return Buffer.from(hex, 'hex');
 }
+

@@ -8,4 +8,4 @@ export type { Store, Queryable, Row, StoreKind } from './types.js';
 export type { StoreConfig } from './open.js';
 export type { Migration, MigrationResult } from './migrate.js';
 export { csvRow } from './csv-row.js';
-export { numberArray, intArray, decimalArray, textArray, boolArray, hexText, hexArray, hexBytes } from './array-literal.js';
+export { numberArray, intArray, decimalArray, textArray, boolArray, hexText, hexBytes } from './array-literal.js';

@@ -30,7 +30,7 @@ import { NATION } from '../trees.js';
 import type { AppliedChange } from '../reporting/cells.js';
 import { fromMicro, toMicro } from '../reporting/micro.js';
 import { loadReportingModel, type ReportingModel, type UnitInfo } from '../reporting/model-cache.js';
-import { onReports, type ReportHook } from '../reporting/submit.js';
+import { onReports, type ReportHook, type SharedWrites } from '../reporting/submit.js';
 import { dayWindowFrom, DayShares, monthOf, monthsOf, storedParts } from './parts.js';
 
 const periodCache = new Map<string, Period>();
@@ -524,7 +524,7 @@ function safeNumber(v: bigint): number {
  * batch changed, in the batch's transaction. Does nothing for an organisation whose cells were never
  * built (queries then compute from the units).
  */
-export const unitsFulfilledHook: ReportHook = async (tx, ctx, changes, model) => {
+export const unitsFulfilledHook: ReportHook = async (tx, ctx, changes, model, shared) => {
   const sum = changes.filter((c) => c.kind === 'output' && c.delta !== 0n && model.productsById.get(c.productId)?.aggregation === 'sum');
   if (sum.length === 0) return;
   const [state] = await tx.query<{ w: string | null; v: string }>(
@@ -532,7 +532,7 @@ export const unitsFulfilledHook: ReportHook = async (tx, ctx, changes, model) =>
     [ctx.org],
   );
   if (!state?.w) return;
-  await applyUnitChanges(tx, ctx, model, sum, state.v, dayWindowFrom(state.w));
+  await applyUnitChanges(tx, ctx, model, sum, state.v, dayWindowFrom(state.w), shared);
 };
 
 const placeIds = new WeakMap<UnitInfo, number>();
@@ -623,12 +623,47 @@ function dayChange(target: number, was: number, now: number): number {
 interface Series {
   readonly unit: UnitInfo;
   readonly productId: number;
-  /** Day -> [delta, figure in force], millionths. */
-  readonly days: Map<string, [bigint, bigint]>;
-  /** Kept period id -> delta of the unit's actual, millionths. */
-  readonly periods: Map<string, bigint>;
-  /** Kept period id -> the unit's actual after the batch (read back from fulfil_unit_period). */
-  readonly now: Map<string, bigint>;
+  /** The days the batch changed, with the delta and the figure in force (millionths). */
+  readonly days: { readonly day: string; readonly delta: bigint; readonly figure: bigint }[];
+  // Kept periods side by side (six per day, a few more when a batch spans weeks or months): arrays
+  // searched in place cost far less to build than a Map per series, which a batch makes by the thousand.
+  /** Kept period ids the batch touches. */
+  readonly periods: string[];
+  /** The delta of the unit's actual per period, millionths. */
+  readonly deltas: bigint[];
+  /** The unit's actual per period after the batch (read back from fulfil_unit_period). */
+  readonly now: (bigint | undefined)[];
+}
+
+/** Period ids in lock order: by kind (KEPT_KINDS), then id. */
+function byKindThenId(a: string, b: string): number {
+  return kindRank(a) - kindRank(b) || (a < b ? -1 : a > b ? 1 : 0);
+}
+
+/**
+ * Reads 'unit product period quantity' items (comma-separated) into the series' `now`. Parsed in
+ * place: splitting made five strings and two arrays per row, the batch's largest allocation.
+ */
+function readPeriodActuals(packed: string, series: ReadonlyMap<number, Series>): void {
+  let at = 0;
+  while (at < packed.length) {
+    let u = 0;
+    while (packed.charCodeAt(at) !== 32) u = u * 10 + packed.charCodeAt(at++) - 48;
+    at++;
+    let p = 0;
+    while (packed.charCodeAt(at) !== 32) p = p * 10 + packed.charCodeAt(at++) - 48;
+    at++;
+    const s = series.get(pairKey(u, p));
+    if (!s) throw new Error(`units-fulfilled: a period actual came back for a series not in the batch (${u}, ${p})`);
+    const space = packed.indexOf(' ', at);
+    let i = 0;
+    while (i < s.periods.length && !(s.periods[i].length === space - at && packed.startsWith(s.periods[i], at))) i++;
+    if (i === s.periods.length) throw new Error(`units-fulfilled: an unexpected period came back: ${packed.slice(at, space)}`);
+    let end = packed.indexOf(',', space);
+    if (end < 0) end = packed.length;
+    s.now[i] = toMicro(packed.slice(space + 1, end));
+    at = end + 1;
+  }
 }
 
 /** The position of a period id's kind in KEPT_KINDS (ids: 2026-W01, 2026-M01, 2026-Q1, 2026-H1, 2026, 2026-2030). */
@@ -666,7 +701,7 @@ function monthAndYearOf(day: string): [string, string] {
  * by every batch that changed it).
  */
 async function applyUnitChanges(
-  tx: Queryable, ctx: ServiceContext, model: ReportingModel, changes: readonly AppliedChange[], version: string, dayFrom: string,
+  tx: Queryable, ctx: ServiceContext, model: ReportingModel, changes: readonly AppliedChange[], version: string, dayFrom: string, shared: SharedWrites,
 ): Promise<void> {
   const through = addDays(ctx.today(), -1);
   const series = new Map<number, Series>();
@@ -674,27 +709,47 @@ async function applyUnitChanges(
     if (c.figure === undefined) throw new Error('units-fulfilled: a report change without its figure');
     const key = pairKey(c.unit.id, c.productId);
     let s = series.get(key);
-    if (!s) series.set(key, (s = { unit: c.unit, productId: c.productId, days: new Map(), periods: new Map(), now: new Map() }));
-    s.days.set(c.day, [c.delta, c.figure]);
+    if (!s) series.set(key, (s = { unit: c.unit, productId: c.productId, days: [], periods: [], deltas: [], now: [] }));
+    s.days.push({ day: c.day, delta: c.delta, figure: c.figure });
     const ps = periodsOf(c.day);
-    for (const kind of KEPT_KINDS) s.periods.set(ps[kind], (s.periods.get(ps[kind]) ?? 0n) + c.delta);
+    for (const kind of KEPT_KINDS) {
+      const id = ps[kind];
+      const i = s.periods.indexOf(id);
+      if (i >= 0) s.deltas[i] += c.delta;
+      else {
+        s.periods.push(id);
+        s.deltas.push(c.delta);
+        s.now.push(undefined);
+      }
+    }
   }
   const list = [...series.values()].sort((a, b) => a.unit.id - b.unit.id || a.productId - b.productId);
   // Move the unit's period actuals and read the new ones back in one statement (old = new - delta).
   // Lock order: by unit, product, then period kind and id (one day's periods come in that order).
-  const rows: [number, number, string, bigint][] = [];
+  const us: number[] = [], ps: number[] = [], pes: string[] = [], qs: string[] = [];
   for (const s of list) {
-    const periods = s.days.size === 1 ? [...s.periods] : [...s.periods].sort(([a], [b]) => kindRank(a) - kindRank(b) || (a < b ? -1 : a > b ? 1 : 0));
-    for (const [p, d] of periods) if (d !== 0n) rows.push([s.unit.id, s.productId, p, d]);
+    const order = s.days.length === 1 ? s.periods.map((_, i) => i) : s.periods.map((_, i) => i).sort((a, b) => byKindThenId(s.periods[a], s.periods[b]));
+    for (const i of order) {
+      if (s.deltas[i] === 0n) continue;
+      us.push(s.unit.id);
+      ps.push(s.productId);
+      pes.push(s.periods[i]);
+      qs.push(fromMicro(s.deltas[i]));
+    }
   }
-  if (rows.length) {
-    for (const r of await tx.query<{ u: number; p: number; pe: string; q: string }>(
-      `insert into fulfil_unit_period (org, unit_id, product_id, period, quantity)
-       select $1, u, p, pe, q from unnest($2::int[], $3::int[], $4::text[], $5::numeric[]) as t(u, p, pe, q)
-       on conflict (org, unit_id, product_id, period) do update set quantity = fulfil_unit_period.quantity + excluded.quantity
-       returning unit_id as u, product_id as p, period as pe, quantity::text as q`,
-      [ctx.org, numberArray(rows.map((r) => r[0])), numberArray(rows.map((r) => r[1])), textArray(rows.map((r) => r[2])), decimalArray(rows.map((r) => fromMicro(r[3])))],
-    )) series.get(pairKey(r.u, r.p))?.now.set(r.pe, toMicro(r.q));
+  if (us.length) {
+    // The rows come back packed in one text ('unit product period quantity', comma-separated): a
+    // row each cost the driver more than the statement's own parse and plan.
+    const [back] = await tx.query<{ packed: string | null }>(
+      `with r as (
+         insert into fulfil_unit_period (org, unit_id, product_id, period, quantity)
+         select $1, u, p, pe, q from unnest($2::int[], $3::int[], $4::text[], $5::numeric[]) as t(u, p, pe, q)
+         on conflict (org, unit_id, product_id, period) do update set quantity = fulfil_unit_period.quantity + excluded.quantity
+         returning unit_id, product_id, period, quantity)
+       select string_agg(unit_id::text || ' ' || product_id::text || ' ' || period || ' ' || quantity::text, ',') as packed from r`,
+      [ctx.org, numberArray(us), numberArray(ps), textArray(pes), decimalArray(qs)],
+    );
+    if (back?.packed) readPeriodActuals(back.packed, series);
   }
   const shares = await shareTableVia(ctx, tx);
   const caches = await seriesCaches(tx, ctx, version, shares, list);
@@ -732,12 +787,12 @@ async function applyUnitChanges(
     for (const [day, n] of changes) if (n !== 0) g.changes.set(day, (g.changes.get(day) ?? 0) + n);
   };
   for (const s of list) {
-    for (const [day, [delta, figure]] of s.days) count(s, day, figure - delta, figure);
-    for (const [id, delta] of s.periods) {
-      if (delta === 0n) continue;
-      const newA = s.now.get(id);
-      if (newA === undefined) throw new Error(`units-fulfilled: no period actual came back for ${s.unit.code} ${id}`);
-      count(s, id, newA - delta, newA);
+    for (const d of s.days) count(s, d.day, d.figure - d.delta, d.figure);
+    for (let i = 0; i < s.periods.length; i++) {
+      if (s.deltas[i] === 0n) continue;
+      const newA = s.now[i];
+      if (newA === undefined) throw new Error(`units-fulfilled: no period actual came back for ${s.unit.code} ${s.periods[i]}`);
+      count(s, s.periods[i], newA - s.deltas[i], newA);
     }
   }
   const deltas = new CellDeltas();
@@ -787,28 +842,32 @@ async function applyUnitChanges(
       }
     }
   }
+  // The unit's own rows (above) are written now; the cells' rows are shared by many batches and
+  // wait for the end of the batch (see SharedWrites), with every parameter already built.
   for (let i = 0; i < actualRows.length; i += 5000) {
     const part = actualRows.slice(i, i + 5000);
-    await tx.query(
+    const params = [ctx.org, textArray(part.map((a) => a.s)), textArray(part.map((a) => a.r)), numberArray(part.map((a) => a.p)), textArray(part.map((a) => a.pe)), decimalArray(part.map((a) => fromMicro(a.d)))];
+    shared.push(() => tx.query(
       `insert into fulfil_actual (org, sector, region, product_id, period, quantity)
        select $1, s, r, p, pe, q from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::numeric[]) as t(s, r, p, pe, q)
        on conflict (org, sector, region, product_id, period) do update set quantity = fulfil_actual.quantity + excluded.quantity`,
-      [ctx.org, textArray(part.map((a) => a.s)), textArray(part.map((a) => a.r)), numberArray(part.map((a) => a.p)), textArray(part.map((a) => a.pe)), decimalArray(part.map((a) => fromMicro(a.d)))],
-    );
+      params,
+    ));
   }
   const cellRows = [...deltas.rows()];
   for (let i = 0; i < cellRows.length; i += 5000) {
     const part = cellRows.slice(i, i + 5000);
-    await tx.query(
+    const params = [ctx.org, textArray(part.map((r) => r[0])), textArray(part.map((r) => r[1])), numberArray(part.map((r) => r[2])), textArray(part.map((r) => r[3])), textArray(part.map((r) => r[4])), numberArray(part.map((r) => r[5]))];
+    shared.push(() => tx.query(
       `insert into fulfil_cell (org, sector, region, product_id, period, day, units)
        select $1, s, r, p, pe, d, n from unnest($2::text[], $3::text[], $4::int[], $5::text[], $6::date[], $7::int[]) as t(s, r, p, pe, d, n)
        on conflict (org, sector, region, product_id, period, day) do update set units = fulfil_cell.units + excluded.units`,
-      [ctx.org, textArray(part.map((r) => r[0])), textArray(part.map((r) => r[1])), numberArray(part.map((r) => r[2])), textArray(part.map((r) => r[3])), textArray(part.map((r) => r[4])), numberArray(part.map((r) => r[5]))],
-    );
+      params,
+    ));
   }
   // Rows are exact from this batch's through day on: move the watermark (only ever forward; the
   // update takes no lock when it changes nothing, so concurrent batches do not queue on it).
-  await tx.query('update fulfil_state set valid_from = $2 where org = $1 and valid_from < $2', [ctx.org, through]);
+  shared.push(() => tx.query('update fulfil_state set valid_from = $2 where org = $1 and valid_from < $2', [ctx.org, through]));
 }
 
 const containing = new Map<string, Record<'day' | 'week' | 'month' | 'quarter' | 'half' | 'year' | 'plan', string>>();

@@ -4,7 +4,7 @@
 export { acknowledgeAlert, alertUnit, applySignals, escalateAlerts, escalationChain, getAlert, listAlerts, IMPLAUSIBLE_CRISIS_DAYS } from './alerts.js';
 export { forecastPeriodEnd } from './forecast.js';
 export { monitoringHook, rebuildMonitoring, registerMonitoring, runMonitoring } from './hook.js';
-export { drainMonitorQueue, enqueueHook, startMonitoringWorker } from './queue.js';
+export { drainMonitorQueue, enqueueHook, startMonitoringWorker, vacuumMonitorQueue, VACUUM_EVERY } from './queue.js';
 export { beerIndices } from './indices.js';
 export { checkPlausibility, judgeDay, unitTechnologies } from './plausibility.js';
 export { bestOf, bestsOfFigures, updateRecords } from './records.js';

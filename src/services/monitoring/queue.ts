@@ -79,6 +79,20 @@ function takenChanges(packed: string, model: ReportingModel): QueuedChanges {
   return { count, unit, product, output, day, delta, first };
 }
 
+/**
+ * Reclaims the queue's deleted rows. The queue is all churn (every row is inserted once and deleted
+ * once), and nothing else cleans it where autovacuum does not run: PGlite never runs it, and a
+ * PostgreSQL server may have it off. A bloated queue made each take walk the dead index entries
+ * first (25 vs 8 ms per 1,000 changes with 172,000 dead rows). Runs outside any transaction.
+ * @example await vacuumMonitorQueue(ctx);
+ */
+export async function vacuumMonitorQueue(ctx: ServiceContext): Promise<void> {
+  await ctx.store.exec('vacuum monitor_queue');
+}
+
+/** Changes taken between the worker's vacuums of the queue (a vacuum of the drained queue costs a few ms). */
+export const VACUUM_EVERY = 20_000;
+
 /** A running monitoring worker; `stop` waits for the pass in progress. */
 export interface MonitoringWorker {
   stop(): Promise<void>;
@@ -91,21 +105,35 @@ export interface MonitoringWorker {
  * sustained ingest each take then holds a second's worth of changes, several days of each series
  * rather than one: a series' records and filter row are read and written once for all of them,
  * which cuts the drain's cost per report about threefold (see docs/monitoring.md), and no change
- * waits much more than `settleMs`.
+ * waits much more than `settleMs`. After every `vacuumEvery` changes taken (VACUUM_EVERY), the
+ * drained queue is vacuumed (vacuumMonitorQueue).
  * @example const worker = startMonitoringWorker(ctx); ... await worker.stop();
  */
-export function startMonitoringWorker(ctx: ServiceContext, opts: { intervalMs?: number; settleMs?: number; escalateMs?: number } = {}): MonitoringWorker {
+export function startMonitoringWorker(
+  ctx: ServiceContext,
+  opts: { intervalMs?: number; settleMs?: number; escalateMs?: number; vacuumEvery?: number } = {},
+): MonitoringWorker {
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   let lastEscalation = 0;
   let lastWork = 0;
+  let taken = 0;
   const settleMs = opts.settleMs ?? 1000;
+  const vacuumEvery = opts.vacuumEvery ?? VACUUM_EVERY;
   const pass = async () => {
     try {
       if (!stopped && Date.now() - lastWork >= settleMs) {
         let found = false;
-        while (!stopped && (await drainMonitorQueue(ctx)) > 0) found = true;
+        for (let n; !stopped && (n = await drainMonitorQueue(ctx)) > 0; ) {
+          found = true;
+          taken += n;
+        }
         if (found) lastWork = Date.now();
+        // The queue was just drained: its dead rows are all there is to scan.
+        if (!stopped && taken >= vacuumEvery) {
+          taken = 0;
+          await vacuumMonitorQueue(ctx);
+        }
       }
       if (!stopped && Date.now() - lastEscalation >= (opts.escalateMs ?? 3_600_000)) {
         lastEscalation = Date.now();

@@ -12,7 +12,7 @@ import {
   type HsFilterState,
   type HsUpdate,
 } from '../../engine/monitoring/index.js';
-import { hexArray, hexBytes, intArray, textArray, type Queryable } from '../../store/index.js';
+import { hexBytes, hexText, intArray, textArray, type Queryable } from '../../store/index.js';
 import type { ServiceContext } from '../context.js';
 import type { AlertSignal, SeriesSignals } from './alerts.js';
 import { microToNumber, readFigures, seriesKey, type Figure } from './figures.js';
@@ -143,12 +143,13 @@ export async function saveFilters(
   if (saves.length === 0) return;
   await tx.query(
     `insert into series_filter (org, unit_id, product_id, kind, last_day, count, status, state, updated_at)
-     select $1, u, p, 'output', d, n, s, decode(st, 'hex'), $8
-       from unnest($2::int[], $3::int[], $4::date[], $5::int[], $6::text[], $7::text[]) as t(u, p, d, n, s, st)
+     select $1, u, p, 'output', d, n, s, substring(b.states from (i::int - 1) * ${HS_STATE_BYTES} + 1 for ${HS_STATE_BYTES}), $8
+       from unnest($2::int[], $3::int[], $4::date[], $5::int[], $6::text[]) with ordinality as t(u, p, d, n, s, i),
+            (select decode($7::text, 'hex') as states) b
      on conflict (org, unit_id, product_id, kind) do update set
        last_day = excluded.last_day, count = excluded.count, status = excluded.status, state = excluded.state, updated_at = excluded.updated_at`,
     [org, intArray(saves.map((s) => s.unitId)), intArray(saves.map((s) => s.productId)), textArray(saves.map((s) => s.lastDay)), intArray(saves.map((s) => s.count)),
-      textArray(saves.map((s) => s.status)), hexArray(packHsStates(saves.map((s) => s.state)), HS_STATE_BYTES), at.toISOString()],
+      textArray(saves.map((s) => s.status)), hexText(packHsStates(saves.map((s) => s.state))), at.toISOString()],
   );
 }
 
