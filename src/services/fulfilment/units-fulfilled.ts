@@ -372,12 +372,16 @@ export function actualCells(unit: Pick<UnitInfo, 'sectorChain' | 'regionChain'>)
 }
 
 const chains = new Map<string, readonly string[]>();
+const unitChains = new WeakMap<UnitInfo, readonly string[]>();
 
 /** The unit's region chain from the province down, as the calendar reads it (one array per chain, for memoising). */
 function chainOfUnit(u: UnitInfo): readonly string[] {
+  let c = unitChains.get(u);
+  if (c) return c;
   const key = u.regionChain.join('/');
-  let c = chains.get(key);
+  c = chains.get(key);
   if (!c) chains.set(key, (c = [...u.regionChain].reverse()));
+  unitChains.set(u, c);
   return c;
 }
 

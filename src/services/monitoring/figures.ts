@@ -3,7 +3,7 @@
 // before calling hooks), while actual_cell does not yet: so the hook's month totals are summed here
 // (monthTotals); the worker, which runs after the batch committed, reads the month cells (unitMonthTotals).
 import { addDays } from '../../domain/iso-date.js';
-import type { Queryable } from '../../store/index.js';
+import { intArray, textArray, type Queryable } from '../../store/index.js';
 import { toMicro } from '../reporting/micro.js';
 
 /** One reported figure of a series: its day and exact quantity in millionths. */
@@ -49,8 +49,8 @@ export async function readFigures(q: Queryable, org: number, ranges: readonly Se
          on c.unit_id = k.u and c.product_id = k.p and c.kind = k.kind and c.day between k.lo and k.hi
       where c.org = $1
       group by c.unit_id, c.product_id, c.kind`,
-    [org, ranges.map((r) => r.unitId), ranges.map((r) => r.productId), ranges.map((r) => r.kind),
-      ranges.map((r) => r.from ?? EARLIEST), ranges.map((r) => r.to ?? LATEST)],
+    [org, intArray(ranges.map((r) => r.unitId)), intArray(ranges.map((r) => r.productId)), textArray(ranges.map((r) => r.kind)),
+      textArray(ranges.map((r) => r.from ?? EARLIEST)), textArray(ranges.map((r) => r.to ?? LATEST))],
   );
   for (const r of rows) {
     const list = out.get(seriesKey(r.unit_id, r.product_id, r.kind));
@@ -76,8 +76,8 @@ export async function monthTotals(q: Queryable, org: number, ranges: readonly Se
       where c.org = $1
       group by c.unit_id, c.product_id, c.kind, month
       order by c.unit_id, c.product_id, c.kind, month`,
-    [org, ranges.map((r) => r.unitId), ranges.map((r) => r.productId), ranges.map((r) => r.kind),
-      ranges.map((r) => r.from ?? EARLIEST), ranges.map((r) => r.to ?? LATEST)],
+    [org, intArray(ranges.map((r) => r.unitId)), intArray(ranges.map((r) => r.productId)), textArray(ranges.map((r) => r.kind)),
+      textArray(ranges.map((r) => r.from ?? EARLIEST)), textArray(ranges.map((r) => r.to ?? LATEST))],
   );
   for (const r of rows) out.get(seriesKey(r.unit_id, r.product_id, r.kind))?.set(r.month, toMicro(r.quantity));
   return out;
@@ -111,8 +111,8 @@ export async function unitMonthTotals(q: Queryable, org: number, ranges: readonl
             and c.period between k.lo and k.hi
           where u.org = $1 and u.id = k.u and c.period like '____-M__'
          offset 0) c`,
-    [org, ranges.map((r) => r.unitId), ranges.map((r) => r.productId), ranges.map((r) => (r.from ? monthOf(r.from) : '0001-M01')),
-      ranges.map((r) => (r.to ? monthOf(r.to) : '9999-M12'))],
+    [org, intArray(ranges.map((r) => r.unitId)), intArray(ranges.map((r) => r.productId)), textArray(ranges.map((r) => (r.from ? monthOf(r.from) : '0001-M01'))),
+      textArray(ranges.map((r) => (r.to ? monthOf(r.to) : '9999-M12')))],
   );
   for (const r of rows) out.get(seriesKey(r.unit_id, r.product_id, 'output'))?.set(r.month, toMicro(r.quantity));
   return out;
@@ -131,6 +131,15 @@ export function monthOf(day: string): string {
  * @example monthBounds('2026-M02') // ['2026-02-01', '2026-02-28']
  */
 export function monthBounds(month: string): [string, string] {
+  let b = bounds.get(month);
+  if (!b) bounds.set(month, (b = computeMonthBounds(month)));
+  return [b[0], b[1]];
+}
+
+// Memoised: the worker checks every series' range against its month's bounds on each take.
+const bounds = new Map<string, readonly [string, string]>();
+
+function computeMonthBounds(month: string): [string, string] {
   const y = Number(month.slice(0, 4));
   const m = Number(month.slice(6, 8));
   const start = `${month.slice(0, 4)}-${month.slice(6, 8)}-01`;
