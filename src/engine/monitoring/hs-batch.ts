@@ -209,7 +209,11 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
       const pi = pr[k4 + i];
       if (pi > 0) {
         for (let j = 0; j < 4; j++) {
-          const q = (e * e) / (b00 + c[8 + j] * s2 + c[4 + j] * s2);
+          // The very expression the weights below compute, operation for operation: e^2 near 1e36
+          // (an outlier of 1e18 among figures of 100) makes even one rounding apart a difference of
+          // 1e17 in the exponent, which sent every weight to 0 or one to Infinity (NaN after).
+          const invS = 1 / (b00 + c[8 + j] * s2 + c[4 + j] * s2);
+          const q = e * e * invS;
           if (q < qRef) qRef = q;
         }
       }

@@ -446,3 +446,25 @@ describe('a report a thousand times the series (found by the API fuzzer)', () =>
     }
   });
 });
+
+describe('a report of 1e18 among figures of about 100, then back (found by the API fuzzer)', () => {
+  it('keeps every probability, the trend and the noise finite on the reports after it', async () => {
+    const { seriesTrend } = await import('../../../src/engine/monitoring/index.js');
+    // Seen: the exponent's reference and the weights rounded e^2 / S two ways; at e^2 near 1e36 that
+    // was a difference of 1e17, every weight 0 (or one Infinity), and NaN from the next report on.
+    for (const ys of [[100, 120, 1e18, 110, 100], [5, 1e17, 3, 0, 1e18, 2, 999_999_999_999_999_999.999999]]) {
+      const f = createHsFilter();
+      if (!f.ok) throw f.error;
+      for (const y of ys) {
+        const u = updateHsFilter(f.value, y);
+        if (!u.ok) throw u.error;
+        const p = Object.values(u.value.probabilities) as number[];
+        expect(p.every(Number.isFinite), `probabilities after ${y}`).toBe(true);
+        expect(p.reduce((a, b) => a + b, 0)).toBeCloseTo(1, 12);
+        expect(Number.isFinite(u.value.level) && Number.isFinite(u.value.forecast) && Number.isFinite(u.value.forecastVar), `after ${y}`).toBe(true);
+      }
+      const t = seriesTrend(f.value.batch, 0);
+      expect([t.trend.level, t.trend.slope, t.trend.varLevel, t.trend.varSlope, t.noise.obsVar].every(Number.isFinite)).toBe(true);
+    }
+  });
+});
