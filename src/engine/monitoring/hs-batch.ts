@@ -44,7 +44,7 @@ export interface HsBatch {
   readonly alertRun: Int32Array;
   /** STATUS code of the last update. */
   readonly status: Uint8Array;
-  /** Per-model constants: prior[4], obsVar[4], level+slope var[4], slopeVar[4], kappa, widest obs+level var. */
+  /** Per-model constants: prior[4], obsVar[4], level+slope var[4], slopeVar[4], kappa, widest obs+level var, log prior[4]. */
   readonly coef: Float64Array;
   /** Workspace: per-previous-regime predictions of one update (reused, never reallocated). */
   readonly work: Float64Array;
@@ -58,10 +58,11 @@ export interface HsBatch {
 export function createHsBatch(size: number, model: HsModel = DEFAULT_HS_MODEL): MonitorResult<HsBatch> {
   if (!Number.isInteger(size) || size < 0) return monitorFail('shape', `size = ${size} must be an integer >= 0`);
   const n4 = 4 * size;
-  const coef = new Float64Array(18);
+  const coef = new Float64Array(22);
   for (let j = 0; j < 4; j++) {
     const r = model.regimes[j];
     coef[j] = r.prior;
+    coef[18 + j] = Math.log(r.prior); // the weights are summed relative to their log (stepSeries)
     coef[4 + j] = r.obsVar;
     coef[8 + j] = r.levelVar + r.slopeVar; // the slope disturbance also enters the level
     coef[12 + j] = r.slopeVar;
@@ -99,7 +100,7 @@ export function createHsBatch(size: number, model: HsModel = DEFAULT_HS_MODEL): 
     alertRun: new Int32Array(size),
     status: new Uint8Array(size),
     coef,
-    work: new Float64Array(28),
+    work: new Float64Array(32),
   });
 }
 
@@ -193,10 +194,13 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
     const acc = b.work;
     // Per previous regime i: the prediction G m_i, G P_i G' and the innovation e_i, shared by
     // all four current regimes j (workspace slots 7i .. 7i+6).
-    // qRef, the reference for the exponent, is the smallest e_i^2 / S_ij over live regimes i and
-    // every regime j: every pair then has exp(-(q - qRef)/2) <= 1 and the best pair exactly 1, so a
-    // wild observation cannot underflow every weight to 0 (which would make the probabilities 0/0).
-    let qRef = Infinity;
+    // The weights are p_i prior_j exp(-q_ij / 2) sqrt(1/S_ij), q_ij = e_i^2 / S_ij. They are taken
+    // relative to the largest exponent part, ref = max over live pairs of log p_i + log prior_j - q_ij / 2,
+    // so the leading pair's factor is exactly 1 and the sum cannot underflow to 0 (which made the
+    // probabilities 0/0). The reference must include log p_i: a regime the last reports left with a
+    // probability of 1e-316 may sit nearest a wild report, and a reference taken from q alone then
+    // underflowed every weight (NaN from there on; found by the API fuzzer).
+    let ref = -Infinity;
     let live = false;
     for (let i = 0; i < 4; i++) if (pr[k4 + i] > 0) live = true;
     // No regime left alive (a previous update lost them all): start again from the priors.
@@ -207,14 +211,14 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
       const e = y - ml[k4 + i] - m1;
       const b00 = vl[k4 + i] + 2 * p01 + p11; // (G P G')_00 with G = [[1,1],[0,1]]
       const pi = pr[k4 + i];
+      const lp = pi > 0 ? Math.log(pi) : -Infinity;
       if (pi > 0) {
         for (let j = 0; j < 4; j++) {
           // The very expression the weights below compute, operation for operation: e^2 near 1e36
-          // (an outlier of 1e18 among figures of 100) makes even one rounding apart a difference of
-          // 1e17 in the exponent, which sent every weight to 0 or one to Infinity (NaN after).
+          // makes one rounding apart a difference of 1e17 in the exponent.
           const invS = 1 / (b00 + c[8 + j] * s2 + c[4 + j] * s2);
-          const q = e * e * invS;
-          if (q < qRef) qRef = q;
+          const l = lp + c[18 + j] - 0.5 * (e * e * invS);
+          if (l > ref) ref = l;
         }
       }
       const o = 7 * i;
@@ -225,13 +229,14 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
       acc[o + 4] = p11; // (G P G')_11
       acc[o + 5] = 0; // sum over j of the pair weights: P(regime i before | data), unnormalized
       acc[o + 6] = pi; // kept: pr is overwritten with the new p_j below
+      acc[28 + i] = lp;
     }
     // Moments are accumulated about (y, last slope) so one pass suffices: the offsets are of the
     // order of s, the same as the spreads, so E[d^2] - E[d]^2 does not cancel.
     const slope0 = b.slope[k];
     let total = 0;
     for (let j = 0; j < 4; j++) {
-      const prior = c[j], vObs = c[4 + j] * s2, wLevel = c[8 + j] * s2, wSlope = c[12 + j] * s2;
+      const lPrior = c[18 + j], vObs = c[4 + j] * s2, wLevel = c[8 + j] * s2, wSlope = c[12 + j] * s2;
       let pj = 0, s0 = 0, s1 = 0, s00 = 0, s01 = 0, s11 = 0, w00 = 0, w11 = 0;
       for (let i = 0; i < 4; i++) {
         const o = 7 * i;
@@ -244,7 +249,7 @@ export function stepSeries(b: HsBatch, k: number, y: number): void {
         // weight p_i * prior_j * N(e; 0, S); the common factor (2 pi)^-1/2 cancels
         // A dead regime (p_i = 0) weighs nothing: its stale Gaussian may sit far nearer y than the
         // live ones, where the exponent overflows and 0 * Infinity would poison every sum.
-        const wt = acc[o + 6] > 0 ? acc[o + 6] * prior * Math.exp(-0.5 * (e * e * invS - qRef)) * Math.sqrt(invS) : 0;
+        const wt = acc[o + 6] > 0 ? Math.exp(acc[28 + i] + lPrior - 0.5 * (e * e * invS) - ref) * Math.sqrt(invS) : 0;
         acc[o + 5] += wt;
         const d0 = -e * (1 - k0); // (a0 + k0 e) - y
         const d1 = acc[o + 1] + k1 * e - slope0;
