@@ -46,7 +46,7 @@ export interface HsBatch {
   readonly status: Uint8Array;
   /** Per-model constants: prior[4], obsVar[4], level+slope var[4], slopeVar[4], kappa, widest obs+level var, log prior[4]. */
   readonly coef: Float64Array;
-  /** Workspace: per-previous-regime predictions of one update (reused, never reallocated). */
+  /** Workspace: per-previous-regime predictions of one update (7 slots each), then their log p_i (reused, never reallocated). */
   readonly work: Float64Array;
 }
 

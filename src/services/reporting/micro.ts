@@ -3,6 +3,8 @@ const SCALE = 1_000_000n;
 
 /** Digits of an integer part whose millionths stay exact in a double (below 2^53). */
 const SAFE_INT_DIGITS = 9;
+const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
+const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * A decimal string (up to 6 places, optional sign) to millionths.
@@ -38,9 +40,6 @@ export function toMicro(q: string): bigint {
   const v = BigInt(int || '0') * SCALE + BigInt((frac + '000000').slice(0, 6));
   return neg ? -v : v;
 }
-
-const POW10 = [1, 10, 100, 1000, 10000, 100000, 1000000];
-const MAX_EXACT = BigInt(Number.MAX_SAFE_INTEGER);
 
 /**
  * Millionths back to the shortest decimal string.
